@@ -1,0 +1,601 @@
+// The whole CLI run in-process (cli::Run) against fake services on a local
+// gRPC server: exit codes, what goes to stdout and stderr, and what requests
+// the commands send.
+#include "clients/cli/cli.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "dossier/entity/v1/entity.grpc.pb.h"
+#include "dossier/ingest/v1/ingest.grpc.pb.h"
+#include "dossier/query/v1/query.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace dossier::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+void SetDate(common::v1::DateValue* date, int y, int m, int d) {
+  date->set_year(y);
+  date->set_month(m);
+  date->set_day(d);
+}
+
+class FakeIngest final : public ingest::v1::IngestService::Service {
+ public:
+  grpc::Status Ingest(grpc::ServerContext*, const ingest::v1::IngestRequest* request,
+                      ingest::v1::IngestResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    requests.push_back(*request);
+    const std::string& body = request->body().empty() ? request->raw_body() : request->body();
+    if (body.find("REJECT") != std::string::npos) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "document body is rejected");
+    }
+    auto [it, inserted] = ids_.emplace(body, absl::StrCat("d-", ids_.size() + 1));
+    response->set_document_id(it->second);
+    response->set_duplicate(!inserted);
+    response->set_state(request->wait_for_indexing() ? common::v1::DOCUMENT_STATE_INDEXED
+                                                     : common::v1::DOCUMENT_STATE_RECEIVED);
+    response->set_title(body.substr(0, body.find('\n')));
+    return grpc::Status::OK;
+  }
+  grpc::Status GetDocument(grpc::ServerContext*, const ingest::v1::GetDocumentRequest* request,
+                           common::v1::Document* document) override {
+    if (request->document_id() != "d-ingest-only") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document with id " + request->document_id());
+    }
+    document->set_id("d-ingest-only");
+    document->set_title("Not indexed yet");
+    document->set_body("Body text.");
+    document->set_state(common::v1::DOCUMENT_STATE_ANNOTATED);
+    return grpc::Status::OK;
+  }
+  grpc::Status ListDocuments(grpc::ServerContext*, const ingest::v1::ListDocumentsRequest* request,
+                             ingest::v1::ListDocumentsResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_list = *request;
+    for (int i = 1; i <= 2; ++i) {
+      auto* d = response->add_documents();
+      d->set_id(absl::StrCat("d-", i));
+      d->set_state(common::v1::DOCUMENT_STATE_INDEXED);
+      d->set_title(absl::StrCat("Document ", i));
+    }
+    response->set_total_size(5);
+    response->set_next_page_token("next");
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  std::vector<ingest::v1::IngestRequest> requests;
+  ingest::v1::ListDocumentsRequest last_list;
+
+ private:
+  std::map<std::string, std::string> ids_;
+};
+
+class FakeQuery final : public query::v1::QueryService::Service {
+ public:
+  grpc::Status Search(grpc::ServerContext*, const query::v1::SearchRequest* request,
+                      query::v1::SearchResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_search = *request;
+    auto* hit = response->add_hits();
+    hit->set_document_id("d-indexed");
+    hit->set_title("Hit for " + request->query());
+    SetDate(hit->mutable_published(), 2001, 9, 19);
+    hit->set_snippet("about [" + request->query() + "] and more");
+    response->set_total_size(1);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetDocument(grpc::ServerContext*, const query::v1::GetDocumentRequest* request,
+                           common::v1::Document* document) override {
+    if (request->document_id() != "d-indexed") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no document with id " + request->document_id());
+    }
+    document->set_id("d-indexed");
+    document->set_title("Indexed document");
+    document->set_body("Indexed body.");
+    auto* m = document->add_mentions();
+    m->set_text("Jiang");
+    m->set_type(common::v1::ENTITY_TYPE_PERSON);
+    m->set_entity_id("person:jiang-zemin");
+    m->set_link_reason(common::v1::LINK_REASON_COREFERENCE);
+    m->set_confidence(0.8f);
+    return grpc::Status::OK;
+  }
+  grpc::Status GetEntityProfile(grpc::ServerContext*, const query::v1::GetEntityProfileRequest* request,
+                                query::v1::EntityProfile* profile) override {
+    if (request->entity_id() != "person:jiang-zemin") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          "no indexed document mentions " + request->entity_id());
+    }
+    profile->set_entity_id("person:jiang-zemin");
+    profile->set_name("Jiang Zemin");
+    profile->set_type(common::v1::ENTITY_TYPE_PERSON);
+    profile->add_aliases("Jiang");
+    profile->set_mention_count(12);
+    profile->set_document_count(4);
+    return grpc::Status::OK;
+  }
+  grpc::Status Related(grpc::ServerContext*, const query::v1::RelatedRequest* request,
+                       query::v1::RelatedResponse* response) override {
+    auto* r = response->add_related();
+    r->set_entity_id("country:CHN");
+    r->set_name("China");
+    r->set_type(common::v1::ENTITY_TYPE_LOCATION);
+    r->set_document_count(3);
+    return grpc::Status::OK;
+  }
+  grpc::Status Timeline(grpc::ServerContext*, const query::v1::TimelineRequest* request,
+                        query::v1::TimelineResponse* response) override {
+    auto* item = response->add_items();
+    SetDate(item->mutable_date(), 2001, 7, 16);
+    item->set_date_from_text(true);
+    item->set_title("Treaty");
+    item->set_text("They signed it.");
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  query::v1::SearchRequest last_search;
+};
+
+common::v1::Entity Jiang() {
+  common::v1::Entity e;
+  e.set_id("person:jiang-zemin");
+  e.set_name("Jiang Zemin");
+  e.set_type(common::v1::ENTITY_TYPE_PERSON);
+  e.add_aliases("Jiang");
+  auto* role = e.add_roles();
+  role->set_code("CHNGOV");
+  role->set_label("China, government");
+  return e;
+}
+
+class FakeEntity final : public entity::v1::EntityService::Service {
+ public:
+  grpc::Status GetEntity(grpc::ServerContext*, const entity::v1::GetEntityRequest* request,
+                         common::v1::Entity* entity) override {
+    if (request->entity_id() != "person:jiang-zemin") {
+      return grpc::Status(grpc::StatusCode::NOT_FOUND, "no entity with id " + request->entity_id());
+    }
+    *entity = Jiang();
+    return grpc::Status::OK;
+  }
+  grpc::Status ResolveName(grpc::ServerContext*, const entity::v1::ResolveNameRequest* request,
+                           entity::v1::ResolveNameResponse* response) override {
+    if (request->name() == "Jiang") {
+      auto* c = response->add_candidates();
+      *c->mutable_entity() = Jiang();
+      c->set_score(0.9f);
+      c->set_reason(common::v1::LINK_REASON_EXACT_ALIAS);
+      c->set_matched_alias("Jiang");
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status AddAlias(grpc::ServerContext*, const entity::v1::AddAliasRequest* request,
+                        common::v1::Entity* entity) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_alias = *request;
+    *entity = Jiang();
+    entity->add_aliases(request->alias());
+    return grpc::Status::OK;
+  }
+
+  std::mutex mu;
+  entity::v1::AddAliasRequest last_alias;
+};
+
+std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    grpc::EnableDefaultHealthCheckService(true);
+    ingest_ = new FakeIngest;
+    query_ = new FakeQuery;
+    entity_ = new FakeEntity;
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(ingest_);
+    builder.RegisterService(query_);
+    builder.RegisterService(entity_);
+    server_ = builder.BuildAndStart().release();
+    ASSERT_NE(server_, nullptr);
+    SetServing("dossier.query.v1.QueryService", true);
+    SetServing("dossier.ingest.v1.IngestService", true);
+    SetServing("dossier.entity.v1.EntityService", true);
+  }
+  static void TearDownTestSuite() {
+    server_->Shutdown();
+    delete server_;
+    delete ingest_;
+    delete query_;
+    delete entity_;
+  }
+  static void SetServing(const std::string& name, bool serving) {
+    server_->GetHealthCheckService()->SetServingStatus(name, serving);
+  }
+  static std::string Address() { return absl::StrCat("127.0.0.1:", port_); }
+
+  // Runs the CLI with the three addresses pointing at the fakes through the
+  // environment (unless `env` says otherwise).
+  Result RunCli(const std::vector<std::string>& args, std::map<std::string, std::string> env = {},
+                const std::string& stdin_text = "") {
+    for (const char* name : {"DOSSIER_INGEST_ADDR", "DOSSIER_ENTITY_ADDR", "DOSSIER_QUERY_ADDR"}) {
+      env.emplace(name, Address());
+    }
+    std::istringstream in(stdin_text);
+    std::ostringstream out, err;
+    Io io;
+    io.in = &in;
+    io.out = &out;
+    io.err = &err;
+    io.env = [env](const std::string& name) -> std::optional<std::string> {
+      auto it = env.find(name);
+      if (it == env.end()) return std::nullopt;
+      return it->second;
+    };
+    Result result;
+    result.code = dossier::cli::Run(args, io);
+    result.out = out.str();
+    result.err = err.str();
+    return result;
+  }
+
+  static int port_;
+  static grpc::Server* server_;
+  static FakeIngest* ingest_;
+  static FakeQuery* query_;
+  static FakeEntity* entity_;
+};
+int CliTest::port_ = 0;
+grpc::Server* CliTest::server_ = nullptr;
+FakeIngest* CliTest::ingest_ = nullptr;
+FakeQuery* CliTest::query_ = nullptr;
+FakeEntity* CliTest::entity_ = nullptr;
+
+// --- usage ------------------------------------------------------------------
+
+TEST_F(CliTest, HelpGoesToStdoutWithExitZero) {
+  Result top = RunCli({"help"});
+  EXPECT_EQ(top.code, 0);
+  EXPECT_THAT(top.out, HasSubstr("Usage: dossier <command> [flags] [args]"));
+  EXPECT_THAT(top.out, HasSubstr("DOSSIER_QUERY_ADDR"));
+  Result search = RunCli({"search", "--help"});
+  EXPECT_EQ(search.code, 0);
+  EXPECT_THAT(search.out, HasSubstr("Usage: dossier search [QUERY...] [flags]"));
+  EXPECT_THAT(search.out, HasSubstr("Examples:\n  dossier search terrorism"));
+  Result kb = RunCli({"help", "kb"});
+  EXPECT_THAT(kb.out, HasSubstr("Usage: dossier kb alias"));
+  EXPECT_THAT(kb.out, HasSubstr("Usage: dossier kb merge"));
+  Result sub = RunCli({"entity", "search", "-h"});
+  EXPECT_THAT(sub.out, HasSubstr("Usage: dossier entity search PREFIX"));
+  EXPECT_THAT(sub.out, Not(HasSubstr("Usage: dossier entity ID_OR_NAME")));
+}
+
+TEST_F(CliTest, UnknownCommandPrintsUsageOnStderrWithExitTwo) {
+  Result r = RunCli({"frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_THAT(r.err, StartsWith("error: unknown command \"frobnicate\"\n"));
+  EXPECT_THAT(r.err, HasSubstr("Usage: dossier <command>"));
+  EXPECT_EQ(RunCli({}).code, 2);
+  Result early = RunCli({"--limit", "5", "docs"});
+  EXPECT_EQ(early.code, 2);
+  EXPECT_THAT(early.err, HasSubstr("a command's own flags, like --limit, go after the command"));
+}
+
+TEST_F(CliTest, BadFlagsExitTwoWithTheCommandsUsage) {
+  Result unknown = RunCli({"search", "x", "--bogus"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("error: unknown flag --bogus"));
+  EXPECT_THAT(unknown.err, HasSubstr("Usage: dossier search"));
+  Result other = RunCli({"entity", "Jiang", "--page_token", "x"});
+  EXPECT_EQ(other.code, 2);
+  EXPECT_THAT(other.err, HasSubstr("--page_token does not apply to `dossier entity`"));
+  Result limit = RunCli({"docs", "--limit=0"});
+  EXPECT_EQ(limit.code, 2);
+  EXPECT_THAT(limit.err, HasSubstr("--limit=0 is not a whole number between 1 and 1000"));
+  Result type = RunCli({"search", "x", "--type", "animal"});
+  EXPECT_EQ(type.code, 2);
+  EXPECT_THAT(type.err, HasSubstr("--type=animal is not one of person, organization"));
+  Result timeout = RunCli({"health", "--timeout=never"});
+  EXPECT_EQ(timeout.code, 2);
+}
+
+TEST_F(CliTest, BadDatesExitTwo) {
+  Result month = RunCli({"search", "x", "--from", "2001-13"});
+  EXPECT_EQ(month.code, 2);
+  EXPECT_THAT(month.err, HasSubstr("error: --from: bad date \"2001-13\": month must be 01-12"));
+  Result range = RunCli({"timeline", "person:a", "--from", "2003", "--to=2002"});
+  EXPECT_EQ(range.code, 2);
+  EXPECT_THAT(range.err, HasSubstr("--from 2003-?\?-?? is after --to 2002-?\?-??"));
+  Result as_of = RunCli({"entity", "Jiang", "--as_of", "2001-02-30"});
+  EXPECT_EQ(as_of.code, 2);
+  EXPECT_THAT(as_of.err, HasSubstr("day must be 01-28 in February 2001"));
+}
+
+TEST_F(CliTest, WrongArgumentsExitTwo) {
+  EXPECT_THAT(RunCli({"kb"}).err, HasSubstr("kb needs a subcommand: alias or merge"));
+  EXPECT_EQ(RunCli({"kb", "rename", "a", "b"}).code, 2);
+  Result doc = RunCli({"doc"});
+  EXPECT_EQ(doc.code, 2);
+  EXPECT_THAT(doc.err, HasSubstr("`dossier doc` needs ID"));
+  EXPECT_EQ(RunCli({"related", "a:b", "c:d"}).code, 2);
+  EXPECT_THAT(RunCli({"search"}).err, HasSubstr("give a QUERY, a filter"));
+  EXPECT_EQ(RunCli({"ingest"}).code, 2);
+}
+
+// --- errors from services ---------------------------------------------------
+
+TEST_F(CliTest, UnavailableServiceGetsAHintAndExitOne) {
+  Result r = RunCli({"search", "x"}, {{"DOSSIER_QUERY_ADDR", "127.0.0.1:1"}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, StartsWith("error: UNAVAILABLE: "));
+  EXPECT_THAT(
+      r.err,
+      HasSubstr("hint: is dossier-query running at 127.0.0.1:1? set --query_addr or DOSSIER_QUERY_ADDR\n"));
+  // The flag wins over the environment.
+  Result flag = RunCli({"--entity_addr=127.0.0.1:1", "entity", "search", "Ji"});
+  EXPECT_EQ(flag.code, 1);
+  EXPECT_THAT(flag.err, HasSubstr("hint: is dossier-entity running at 127.0.0.1:1?"));
+}
+
+TEST_F(CliTest, NotFoundIsReportedWithItsCode) {
+  Result r = RunCli({"doc", "d-missing"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, "error: NOT_FOUND: no document with id d-missing\n");
+}
+
+// --- ingest -----------------------------------------------------------------
+
+class CliIngestTest : public CliTest {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dossier_cli_ingest_" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_ / "sub");
+    Write("a.txt", "Title A\nfirst article " + dir_.string());
+    Write("sub/b.html", "<html><title>B</title>second " + dir_.string() + "</html>");
+    Write("sub/c.md", "REJECT this one");
+    Write("skip.pdf", "%PDF");
+    std::lock_guard<std::mutex> lock(ingest_->mu);
+    ingest_->requests.clear();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& content) { std::ofstream(dir_ / name) << content; }
+
+  fs::path dir_;
+};
+
+TEST_F(CliIngestTest, FolderAsJsonLinesInOrderWithSummaryOnStderr) {
+  Result r = RunCli({"ingest", "--json", "--source", "Xinhua", "--concurrency=2", dir_.string()});
+  EXPECT_EQ(r.code, 1) << r.err;  // one file was rejected
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_THAT(lines[0], StartsWith("{\"file\":\"" + (dir_ / "a.txt").string() + "\",\"document_id\":\"d-"));
+  EXPECT_THAT(lines[0],
+              HasSubstr("\"duplicate\":false,\"state\":\"DOCUMENT_STATE_RECEIVED\",\"title\":\"Title A\""));
+  EXPECT_THAT(lines[1], HasSubstr("sub/b.html"));
+  EXPECT_THAT(lines[2], HasSubstr("\"error\":\"INVALID_ARGUMENT: document body is rejected\""));
+  EXPECT_THAT(r.err, HasSubstr("note: skipped " + (dir_ / "skip.pdf").string()));
+  EXPECT_THAT(r.err, HasSubstr("3 files: 2 accepted, 0 duplicates, 1 rejected in "));
+  EXPECT_THAT(r.err, HasSubstr("Rejected:\n  " + (dir_ / "sub/c.md").string() +
+                               ": INVALID_ARGUMENT: document body is rejected\n"));
+  {
+    std::lock_guard<std::mutex> lock(ingest_->mu);
+    ASSERT_EQ(ingest_->requests.size(), 3u);
+    for (const auto& request : ingest_->requests) {
+      EXPECT_EQ(request.source(), "Xinhua");
+      EXPECT_FALSE(request.wait_for_indexing());
+      if (request.body().find("<html>") == 0) {
+        EXPECT_EQ(request.content_type(), ingest::v1::CONTENT_TYPE_HTML);
+      } else {
+        EXPECT_EQ(request.content_type(), ingest::v1::CONTENT_TYPE_TEXT);
+      }
+    }
+  }
+  // Again: the same documents are duplicates.
+  Result again = RunCli({"ingest", "--json", (dir_ / "a.txt").string(), (dir_ / "sub").string()});
+  std::vector<std::string> again_lines = Lines(again.out);
+  ASSERT_EQ(again_lines.size(), 3u);
+  EXPECT_THAT(again_lines[0], HasSubstr("\"duplicate\":true"));
+  EXPECT_THAT(again_lines[1], HasSubstr("\"duplicate\":true"));
+  EXPECT_THAT(again.err, HasSubstr("0 accepted, 2 duplicates, 1 rejected"));
+}
+
+TEST_F(CliIngestTest, HumanOutputAndExitZeroWhenAllAccepted) {
+  Result r = RunCli({"ingest", "--wait", (dir_ / "a.txt").string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("accepted   " + (dir_ / "a.txt").string() + "  d-"));
+  EXPECT_THAT(r.out, HasSubstr("  indexed  unknown  Title A\n"));
+  EXPECT_THAT(r.out, HasSubstr("\n1 file: 1 accepted, 0 duplicates, 0 rejected in "));
+  EXPECT_THAT(r.out, HasSubstr("\n1 indexed, 0 failed\n"));
+  std::lock_guard<std::mutex> lock(ingest_->mu);
+  ASSERT_EQ(ingest_->requests.size(), 1u);
+  EXPECT_TRUE(ingest_->requests[0].wait_for_indexing());
+}
+
+TEST_F(CliIngestTest, StdinIsOneDocumentWithItsOwnId) {
+  Result r =
+      RunCli({"ingest", "-", "--external_id", "ext-1", "--title", "Given", "--published", "2001-09-19"}, {},
+             "From stdin " + dir_.string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("accepted   -  d-"));
+  std::lock_guard<std::mutex> lock(ingest_->mu);
+  ASSERT_EQ(ingest_->requests.size(), 1u);
+  const auto& request = ingest_->requests[0];
+  EXPECT_EQ(request.body(), "From stdin " + dir_.string());
+  EXPECT_EQ(request.external_id(), "ext-1");
+  EXPECT_EQ(request.title(), "Given");
+  EXPECT_EQ(request.published(), "2001-09-19");
+  EXPECT_EQ(request.content_type(), ingest::v1::CONTENT_TYPE_UNSPECIFIED);
+}
+
+TEST_F(CliIngestTest, SingleDocumentFlagsNeedASingleDocument) {
+  Result r = RunCli({"ingest", "--external_id=x", dir_.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err,
+              HasSubstr("--external_id and --title apply to a single document, but there are 3 files"));
+  EXPECT_EQ(RunCli({"ingest", "-", dir_.string()}).code, 2);
+  Result missing = RunCli({"ingest", (dir_ / "nope.txt").string()});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("no such file or folder"));
+  std::lock_guard<std::mutex> lock(ingest_->mu);
+  EXPECT_TRUE(ingest_->requests.empty());
+}
+
+TEST_F(CliIngestTest, UnavailableIngestStopsWithAHint) {
+  Result r = RunCli({"ingest", dir_.string()}, {{"DOSSIER_INGEST_ADDR", "127.0.0.1:1"}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("error: UNAVAILABLE: "));
+  EXPECT_THAT(r.err, HasSubstr("hint: is dossier-ingest running at 127.0.0.1:1?"));
+  EXPECT_THAT(r.out, HasSubstr("3 files: 0 accepted, 0 duplicates, 0 rejected, 3 not sent"));
+}
+
+// --- reading commands --------------------------------------------------------
+
+TEST_F(CliTest, DocComesFromQueryOrFallsBackToIngest) {
+  Result indexed = RunCli({"doc", "d-indexed"});
+  EXPECT_EQ(indexed.code, 0) << indexed.err;
+  EXPECT_THAT(indexed.out, HasSubstr("state      indexed (as stored by the query service)"));
+  EXPECT_THAT(indexed.out, HasSubstr("Jiang  person  person:jiang-zemin  coreference        0.80"));
+  Result pending = RunCli({"doc", "d-ingest-only"});
+  EXPECT_EQ(pending.code, 0) << pending.err;
+  EXPECT_THAT(pending.out, HasSubstr("annotated (as stored by the ingest service)"));
+  EXPECT_EQ(RunCli({"doc", "d-ingest-only", "--from", "query"}).code, 1);
+  Result json = RunCli({"doc", "--json", "d-indexed"});
+  EXPECT_THAT(json.out, StartsWith("{\"id\":\"d-indexed\""));
+  EXPECT_EQ(Lines(json.out).size(), 1u);
+}
+
+TEST_F(CliTest, SearchSendsFiltersAndPrintsHits) {
+  Result r =
+      RunCli({"search", "terrorism", "attacks", "--entity", "country:RUS", "--entity=org:SCO", "--type",
+              "person", "--from", "2001", "--to", "2002-06", "--limit", "5", "--page_token", "t"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2001-09-19  d-indexed  Hit for terrorism attacks\n"));
+  EXPECT_THAT(r.out, HasSubstr("about [terrorism attacks] and more"));
+  std::lock_guard<std::mutex> lock(query_->mu);
+  const auto& request = query_->last_search;
+  EXPECT_EQ(request.query(), "terrorism attacks");
+  EXPECT_THAT(request.entity_ids(), ElementsAre("country:RUS", "org:SCO"));
+  EXPECT_THAT(request.entity_types(), ElementsAre(common::v1::ENTITY_TYPE_PERSON));
+  EXPECT_EQ(request.date_from().year(), 2001);
+  EXPECT_EQ(request.date_from().month(), 0);
+  EXPECT_EQ(request.date_to().year(), 2002);
+  EXPECT_EQ(request.date_to().month(), 6);
+  EXPECT_EQ(request.page_size(), 5);
+  EXPECT_EQ(request.page_token(), "t");
+}
+
+TEST_F(CliTest, SearchJsonIsTheResponse) {
+  Result r = RunCli({"search", "x", "--json"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, StartsWith("{\"hits\":[{\"document_id\":\"d-indexed\""));
+  EXPECT_THAT(r.out, HasSubstr("\"next_page_token\":\"\""));
+  EXPECT_EQ(Lines(r.out).size(), 1u);
+}
+
+TEST_F(CliTest, DocsListsWithStateFilterAndNextPage) {
+  Result r = RunCli({"docs", "--state", "indexed", "--limit", "2"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("d-1  indexed  unknown    Document 1\n"));
+  EXPECT_THAT(r.out, HasSubstr("Showing 2 of 5 documents.\nNext page: --page_token=next\n"));
+  std::lock_guard<std::mutex> lock(ingest_->mu);
+  EXPECT_EQ(ingest_->last_list.state(), common::v1::DOCUMENT_STATE_INDEXED);
+  EXPECT_EQ(ingest_->last_list.page_size(), 2);
+}
+
+TEST_F(CliTest, EntityByIdCombinesProfileAndKnowledgeBase) {
+  Result r = RunCli({"entity", "person:jiang-zemin"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("Jiang Zemin (person:jiang-zemin)\n"));
+  EXPECT_THAT(r.out, HasSubstr("12 in 4 documents"));
+  EXPECT_THAT(r.out, HasSubstr("CHNGOV  China, government  -     present"));
+  Result json = RunCli({"--json", "entity", "person:jiang-zemin"});
+  EXPECT_THAT(json.out, StartsWith("{\"entity\":{\"id\":\"person:jiang-zemin\""));
+  EXPECT_THAT(json.out, HasSubstr(",\"profile\":{\"entity_id\":\"person:jiang-zemin\""));
+  Result unknown = RunCli({"entity", "person:nobody"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, StartsWith("error: NOT_FOUND: no entity person:nobody"));
+}
+
+TEST_F(CliTest, EntityByNameShowsCandidatesThenTheBestProfile) {
+  Result r = RunCli({"entity", "Jiang"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("#  ID                  NAME         TYPE    SCORE  REASON       MATCHED\n"
+                                "1  person:jiang-zemin  Jiang Zemin  person   0.90  exact_alias  Jiang\n"));
+  EXPECT_THAT(r.out, HasSubstr("\nJiang Zemin (person:jiang-zemin)\n"));
+  Result json = RunCli({"entity", "Jiang", "--json"});
+  EXPECT_THAT(json.out, StartsWith("{\"candidates\":[{\"entity\":{\"id\":\"person:jiang-zemin\""));
+  Result none = RunCli({"entity", "Nobody"});
+  EXPECT_EQ(none.code, 1);
+  EXPECT_THAT(none.err, HasSubstr("no entity matches \"Nobody\""));
+}
+
+TEST_F(CliTest, RelatedAndTimeline) {
+  Result related = RunCli({"--query_addr", Address(), "related", "person:jiang-zemin"});
+  EXPECT_EQ(related.code, 0) << related.err;
+  EXPECT_THAT(related.out, HasSubstr("country:CHN  China  location     3          0\n"));
+  Result timeline = RunCli({"timeline", "person:jiang-zemin", "person:vladimir-putin"});
+  EXPECT_EQ(timeline.code, 0) << timeline.err;
+  EXPECT_EQ(timeline.out, "2001-07-16   Treaty \xE2\x80\x94 They signed it.\n");
+}
+
+TEST_F(CliTest, KbAliasJoinsTheWords) {
+  Result r = RunCli({"kb", "alias", "person:jiang-zemin", "Chairman", "Jiang"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("Added alias \"Chairman Jiang\" to person:jiang-zemin.\n"));
+  std::lock_guard<std::mutex> lock(entity_->mu);
+  EXPECT_EQ(entity_->last_alias.entity_id(), "person:jiang-zemin");
+  EXPECT_EQ(entity_->last_alias.alias(), "Chairman Jiang");
+}
+
+TEST_F(CliTest, HealthReportsEachService) {
+  Result ok = RunCli({"health"});
+  EXPECT_EQ(ok.code, 0) << ok.out << ok.err;
+  EXPECT_THAT(ok.out, HasSubstr("ingest   " + Address()));
+  EXPECT_EQ(std::count(ok.out.begin(), ok.out.end(), '\n'), 4);
+  Result json = RunCli({"health", "--json"});
+  EXPECT_THAT(json.out, StartsWith("{\"healthy\":true,\"services\":[{\"service\":\"ingest\","
+                                   "\"name\":\"dossier.ingest.v1.IngestService\""));
+
+  SetServing("dossier.query.v1.QueryService", false);
+  Result down = RunCli({"health"});
+  SetServing("dossier.query.v1.QueryService", true);
+  EXPECT_EQ(down.code, 1);
+  EXPECT_THAT(down.out, HasSubstr("not_serving"));
+
+  Result gone = RunCli({"health", "--timeout=2"}, {{"DOSSIER_ENTITY_ADDR", "127.0.0.1:1"}});
+  EXPECT_EQ(gone.code, 1);
+  EXPECT_THAT(gone.out, HasSubstr("entity   127.0.0.1:1"));
+  EXPECT_THAT(gone.err, HasSubstr("hint: is dossier-entity running at 127.0.0.1:1?"));
+}
+
+}  // namespace
+}  // namespace dossier::cli
