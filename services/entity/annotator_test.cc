@@ -1,0 +1,290 @@
+#include "services/entity/annotator.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "services/entity/kb_store.h"
+#include "services/entity/test_paths.h"
+
+namespace dossier::entity {
+namespace {
+
+class AnnotatorTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<KbData> data = ReadShippedKb(FixtureKbDir());
+    ASSERT_TRUE(data.ok()) << data.status();
+    index_ = new std::shared_ptr<const KbIndex>(KbIndex::Build(std::move(*data)));
+  }
+  static void TearDownTestSuite() {
+    delete index_;
+    index_ = nullptr;
+  }
+
+  static Annotation Run(std::string_view text, DateParts published = {}) {
+    AnnotateOptions options;
+    options.published = published;
+    return Annotate(**index_, text, options);
+  }
+
+  // The first mention whose text is `text` (after `from` occurrences).
+  static const AnnotatedMention* Find(const Annotation& a, std::string_view text, int nth = 0) {
+    for (const AnnotatedMention& m : a.mentions) {
+      if (m.text == text && nth-- == 0) return &m;
+    }
+    return nullptr;
+  }
+
+  static std::vector<std::string> EntityMentions(const Annotation& a) {
+    std::vector<std::string> out;
+    for (const AnnotatedMention& m : a.mentions) {
+      if (m.type != EntityType::kDate) out.push_back(m.text + "=" + m.entity_id);
+    }
+    return out;
+  }
+
+  static std::shared_ptr<const KbIndex>* index_;
+};
+
+std::shared_ptr<const KbIndex>* AnnotatorTest::index_ = nullptr;
+
+TEST_F(AnnotatorTest, ExactAliases) {
+  const std::string text = "Jiang Zemin met Vladimir Putin in Moscow.";
+  Annotation a = Run(text);
+  EXPECT_EQ(EntityMentions(a),
+            (std::vector<std::string>{"Jiang Zemin=person:jiang-zemin",
+                                      "Vladimir Putin=person:vladimir-putin", "Moscow=place:moscow"}));
+  const AnnotatedMention* m = Find(a, "Vladimir Putin");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->begin, 16u);
+  EXPECT_EQ(m->end, 30u);
+  EXPECT_EQ(m->type, EntityType::kPerson);
+  EXPECT_EQ(m->reason, LinkReason::kExactAlias);
+  EXPECT_EQ(m->entity_name, "Vladimir Putin");
+  EXPECT_GT(m->confidence, 0.9f);
+  ASSERT_EQ(a.entities.size(), 3u);
+  EXPECT_EQ(a.entities[1].id, "person:vladimir-putin");
+  EXPECT_EQ(a.entities[1].roles.size(), 1u);
+  EXPECT_EQ(a.entities[1].kind, "person");
+}
+
+TEST_F(AnnotatorTest, AcronymsMustBeCapitals) {
+  Annotation a = Run("The SCO met, said a sco official and the U.S. envoy.");
+  EXPECT_EQ(EntityMentions(a), (std::vector<std::string>{"SCO=org:SCO", "U.S.=country:USA"}));
+  EXPECT_EQ(Find(a, "SCO")->reason, LinkReason::kAcronym);
+}
+
+TEST_F(AnnotatorTest, DemonymsAndHyphenatedCompounds) {
+  const std::string text =
+      "Sino-Russian ties and China-Russia trade grew, Chinese officials said of Russia's plan.";
+  Annotation a = Run(text);
+  EXPECT_EQ(EntityMentions(a),
+            (std::vector<std::string>{"Sino=country:CHN", "Russian=country:RUS", "China=country:CHN",
+                                      "Russia=country:RUS", "Chinese=country:CHN", "Russia=country:RUS"}));
+  const AnnotatedMention* sino = Find(a, "Sino");
+  EXPECT_EQ(sino->begin, 0u);
+  EXPECT_EQ(sino->end, 4u);
+  EXPECT_EQ(sino->reason, LinkReason::kDemonym);
+  EXPECT_EQ(Find(a, "Russian")->begin, 5u);
+  EXPECT_EQ(Find(a, "Russian")->reason, LinkReason::kDemonym);
+  // The possessive is outside the span.
+  const AnnotatedMention* russia = Find(a, "Russia", 1);
+  ASSERT_NE(russia, nullptr);
+  EXPECT_EQ(text.substr(russia->end, 2), "'s");
+}
+
+TEST_F(AnnotatorTest, CoreferenceOfShortPersonNames) {
+  Annotation a = Run("Jiang Zemin arrived in Shanghai. Later, Jiang spoke with Putin.");
+  const AnnotatedMention* jiang = Find(a, "Jiang");
+  ASSERT_NE(jiang, nullptr);
+  EXPECT_EQ(jiang->entity_id, "person:jiang-zemin");
+  EXPECT_EQ(jiang->reason, LinkReason::kCoreference);
+  EXPECT_EQ(jiang->sentence, 1);
+  // A single-token KB alias with a unique holder.
+  EXPECT_EQ(Find(a, "Putin")->entity_id, "person:vladimir-putin");
+}
+
+TEST_F(AnnotatorTest, AcronymDefinedInParentheses) {
+  Annotation a =
+      Run("The Shanghai Cooperation Organization (SCO) met. The SCO agreed. "
+          "The Dossier Testing Agency (DTA) was founded; the DTA grew.");
+  const AnnotatedMention* sco = Find(a, "SCO", 1);
+  ASSERT_NE(sco, nullptr);
+  EXPECT_EQ(sco->entity_id, "org:SCO");
+  const AnnotatedMention* dta1 = Find(a, "DTA");
+  const AnnotatedMention* dta2 = Find(a, "DTA", 1);
+  ASSERT_NE(dta1, nullptr);
+  ASSERT_NE(dta2, nullptr);
+  EXPECT_EQ(Find(a, "Dossier Testing Agency")->entity_id, "org:x-dossier-testing-agency");
+  EXPECT_EQ(Find(a, "Dossier Testing Agency")->type, EntityType::kOrganization);
+  EXPECT_EQ(dta1->entity_id, "org:x-dossier-testing-agency");
+  EXPECT_EQ(dta2->entity_id, "org:x-dossier-testing-agency");
+  EXPECT_EQ(dta2->reason, LinkReason::kCoreference);
+}
+
+TEST_F(AnnotatorTest, TitleAndSurnameResolvedByRoleOnThePublicationDate) {
+  Annotation a = Run("President Jiang had a phone conversation with Russian President Putin.", {2001, 9, 19});
+  const AnnotatedMention* jiang = Find(a, "Jiang");
+  ASSERT_NE(jiang, nullptr);
+  EXPECT_EQ(jiang->entity_id, "person:jiang-zemin");
+  EXPECT_EQ(jiang->reason, LinkReason::kRole);
+  EXPECT_EQ(jiang->begin, 10u);  // "President " is evidence, not part of the span
+  const AnnotatedMention* putin = Find(a, "Putin");
+  ASSERT_NE(putin, nullptr);
+  EXPECT_EQ(putin->entity_id, "person:vladimir-putin");
+  EXPECT_EQ(putin->reason, LinkReason::kRole);
+  EXPECT_EQ(Find(a, "Russian")->entity_id, "country:RUS");
+  // In 1970 the other Jiang held a role.
+  Annotation old = Run("Chairman Jiang spoke.", {1970, 5, 1});
+  ASSERT_NE(Find(old, "Jiang"), nullptr);
+  EXPECT_EQ(Find(old, "Jiang")->entity_id, "person:jiang-qing");
+  // Without a date both Jiangs fit: the mention stays unresolved.
+  Annotation undated = Run("President Jiang spoke.");
+  ASSERT_NE(Find(undated, "Jiang"), nullptr);
+  EXPECT_EQ(Find(undated, "Jiang")->entity_id, "");
+  EXPECT_EQ(Find(undated, "Jiang")->type, EntityType::kPerson);
+}
+
+TEST_F(AnnotatorTest, SingleSurnameAliases) {
+  Annotation a = Run("They said Yeltsin resigned.");
+  ASSERT_NE(Find(a, "Yeltsin"), nullptr);
+  EXPECT_EQ(Find(a, "Yeltsin")->entity_id, "person:boris-yeltsin");
+  Annotation dated = Run("They said Yeltsin resigned.", {1995, 1, 1});
+  EXPECT_EQ(Find(dated, "Yeltsin")->reason, LinkReason::kRole);
+}
+
+TEST_F(AnnotatorTest, FuzzyMisspellings) {
+  Annotation a =
+      Run("The Chinese vice-Premier Quian Qichen met them. The vice-Premier Qichen added that "
+          "Tadzhikistan agreed.",
+          {2002, 7, 18});
+  const AnnotatedMention* qian = Find(a, "Quian Qichen");
+  ASSERT_NE(qian, nullptr);
+  EXPECT_EQ(qian->entity_id, "person:qian-qichen");
+  EXPECT_EQ(qian->reason, LinkReason::kFuzzy);
+  EXPECT_EQ(qian->entity_name, "Qian Qichen");
+  const AnnotatedMention* qichen = Find(a, "Qichen");
+  ASSERT_NE(qichen, nullptr);
+  EXPECT_EQ(qichen->entity_id, "person:qian-qichen");
+  EXPECT_EQ(qichen->reason, LinkReason::kCoreference);
+  const AnnotatedMention* tjk = Find(a, "Tadzhikistan");
+  ASSERT_NE(tjk, nullptr);
+  EXPECT_EQ(tjk->entity_id, "country:TJK");
+  EXPECT_EQ(tjk->reason, LinkReason::kFuzzy);
+}
+
+TEST_F(AnnotatorTest, AmbiguousFuzzyMatchStaysUnresolved) {
+  Annotation a = Run("Mrs. Jane Smithsan arrived.");
+  const AnnotatedMention* m = Find(a, "Jane Smithsan");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->entity_id, "");
+  EXPECT_EQ(m->type, EntityType::kPerson);
+  EXPECT_TRUE(a.entities.empty());
+}
+
+TEST_F(AnnotatorTest, NewEntitiesGetStableIds) {
+  const std::string text = "He met Security Council Secretary Vladimir Rushailo in Moscow. Rushailo left.";
+  Annotation a = Run(text);
+  Annotation b = Run("Later, Minister Vladimir Rushailo spoke.");
+  const AnnotatedMention* m = Find(a, "Vladimir Rushailo");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->entity_id, "person:x-vladimir-rushailo");
+  EXPECT_EQ(m->reason, LinkReason::kNewEntity);
+  EXPECT_EQ(m->type, EntityType::kPerson);
+  EXPECT_EQ(Find(b, "Vladimir Rushailo")->entity_id, "person:x-vladimir-rushailo");
+  EXPECT_EQ(Find(a, "Rushailo")->entity_id, "person:x-vladimir-rushailo");
+  EXPECT_EQ(Find(a, "Rushailo")->reason, LinkReason::kCoreference);
+  bool listed = false;
+  for (const AnnotatedEntity& e : a.entities) {
+    if (e.id == "person:x-vladimir-rushailo") {
+      listed = true;
+      EXPECT_TRUE(e.is_new);
+      EXPECT_EQ(e.provenance, "extracted");
+    }
+  }
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(NewEntityId(EntityType::kOrganization, "People\xE2\x80\x99s Daily"), "org:x-peoples-daily");
+  EXPECT_EQ(NewEntityId(EntityType::kLocation, "  "), "");
+}
+
+TEST_F(AnnotatorTest, OrganisationsTreatiesAndPlaces) {
+  Annotation a =
+      Run("People's Daily said the Ministry of Foreign Affairs and The China Daily praised the Sino-Russian "
+          "Treaty of Good-Neighbourliness, Friendship and Cooperation at the Great Hall of the People.");
+  EXPECT_EQ(EntityMentions(a), (std::vector<std::string>{
+                                   "People's Daily=org:x-peoples-daily",
+                                   "Ministry of Foreign Affairs=org:x-ministry-of-foreign-affairs",
+                                   "China Daily=org:x-china-daily", "Sino=country:CHN", "Russian=country:RUS",
+                                   "Treaty of Good-Neighbourliness, Friendship and Cooperation="
+                                   "misc:x-treaty-of-good-neighbourliness-friendship-and-cooperation",
+                                   "Great Hall of the People=place:x-great-hall-of-the-people"}));
+  EXPECT_EQ(Find(a, "People's Daily")->type, EntityType::kOrganization);
+  EXPECT_EQ(Find(a, "Treaty of Good-Neighbourliness, Friendship and Cooperation")->type, EntityType::kMisc);
+}
+
+TEST_F(AnnotatorTest, CommonCapitalisedWordsAreNotEntities) {
+  Annotation a =
+      Run("The President said so. On Monday, the Secretary spoke. However, Members agreed.\n"
+          "Suggest To A Friend\nHome > Topics > China Opposes Terrorism");
+  EXPECT_EQ(EntityMentions(a), (std::vector<std::string>{"China=country:CHN"}));
+}
+
+TEST_F(AnnotatorTest, TitlesAreNotPartOfTheSpan) {
+  Annotation a = Run("Premier Zhu Rongji and Mr. Li Peng met.");
+  EXPECT_EQ(EntityMentions(a),
+            (std::vector<std::string>{"Zhu Rongji=person:zhu-rongji", "Li Peng=person:li-peng"}));
+}
+
+TEST_F(AnnotatorTest, DatesSentencesAndOrder) {
+  const std::string text =
+      "On the evening of 18th September, President Jiang called.\nHe will visit tomorrow.";
+  Annotation a = Run(text, {2001, 9, 19});
+  ASSERT_EQ(a.sentences.size(), 2u);
+  EXPECT_EQ(a.sentences[0].begin, 0u);
+  EXPECT_EQ(text.substr(a.sentences[1].begin, a.sentences[1].end - a.sentences[1].begin),
+            "He will visit tomorrow.");
+  ASSERT_GE(a.mentions.size(), 3u);
+  EXPECT_EQ(a.mentions[0].text, "the evening of 18th September");
+  EXPECT_EQ(a.mentions[0].type, EntityType::kDate);
+  EXPECT_EQ(a.mentions[0].timex, "2001-09-18");
+  EXPECT_EQ(a.mentions[0].date, (DateParts{2001, 9, 18}));
+  EXPECT_EQ(a.mentions[0].entity_id, "");
+  EXPECT_EQ(a.mentions[1].text, "Jiang");
+  const AnnotatedMention* tomorrow = Find(a, "tomorrow");
+  ASSERT_NE(tomorrow, nullptr);
+  EXPECT_EQ(tomorrow->timex, "2001-09-20");
+  EXPECT_EQ(tomorrow->sentence, 1);
+  for (size_t i = 1; i < a.mentions.size(); ++i) EXPECT_LE(a.mentions[i - 1].begin, a.mentions[i].begin);
+}
+
+TEST_F(AnnotatorTest, TitleGivesContext) {
+  AnnotateOptions options;
+  options.title = "Jiang Zemin meets the press";
+  Annotation a = Annotate(**index_, "Jiang said the talks went well.", options);
+  ASSERT_NE(Find(a, "Jiang"), nullptr);
+  EXPECT_EQ(Find(a, "Jiang")->entity_id, "person:jiang-zemin");
+}
+
+TEST_F(AnnotatorTest, FastEnough) {
+  std::string text;
+  while (text.size() < 3000) {
+    text +=
+        "On the evening of 18th September, President Jiang had a phone conversation with Russian President "
+        "Putin about the Shanghai Cooperation Organization (SCO) and the UN Security Council. Vladimir "
+        "Rushailo of the Russian Security Council met Chinese officials in Shanghai last June. ";
+  }
+  const int runs = 200;
+  const auto start = std::chrono::steady_clock::now();
+  size_t mentions = 0;
+  for (int i = 0; i < runs; ++i) mentions += Run(text, {2001, 9, 19}).mentions.size();
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / runs;
+  std::printf("annotate %zu bytes: %.3f ms (%zu mentions)\n", text.size(), ms, mentions / runs);
+  EXPECT_LT(ms, 10.0);  // ~0.3 ms in release builds; generous for sanitizers and busy machines
+}
+
+}  // namespace
+}  // namespace dossier::entity

@@ -1,0 +1,93 @@
+#ifndef DOSSIER_SERVICES_ENTITY_KNOWLEDGE_BASE_H_
+#define DOSSIER_SERVICES_ENTITY_KNOWLEDGE_BASE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/entity/annotator.h"
+#include "services/entity/kb_index.h"
+#include "services/entity/kb_store.h"
+
+// The entity service's domain facade: the persistent store, the current
+// in-memory index and the operations of the API in plain types.
+//
+// Thread-safe. Annotate and ResolveName read an immutable index snapshot
+// (std::shared_ptr<const KbIndex>) and never wait for curation; AddAlias and
+// MergeEntities write the store, build a new index and swap it in. Store
+// access is serialized by a mutex.
+
+namespace dossier::entity {
+
+struct NameCandidate {
+  KbEntity entity;
+  float score = 0;
+  LinkReason reason = LinkReason::kUnspecified;
+  std::string matched_alias;
+};
+
+class KnowledgeBase {
+ public:
+  struct LoadStats {
+    bool reloaded = false;  // the shipped KB was (re)loaded into the store
+    std::string version;
+    int entities = 0;  // entities in the index
+    double store_seconds = 0;
+    double index_seconds = 0;
+  };
+
+  // Opens the store at `db_path` (":memory:" for tests), refreshes it from
+  // the shipped KB in `kb_dir` when that has a new VERSION, and builds the
+  // index. NOT_FOUND when `kb_dir` has no knowledge base.
+  static absl::StatusOr<std::unique_ptr<KnowledgeBase>> Open(const std::string& db_path,
+                                                             const std::string& kb_dir);
+
+  const LoadStats& load_stats() const { return stats_; }
+  std::shared_ptr<const KbIndex> Snapshot() const;
+
+  // Annotates a text and persists the entities it created, so GetEntity and
+  // SearchEntities find them.
+  absl::StatusOr<Annotation> Annotate(std::string_view text, const AnnotateOptions& options);
+
+  // NOT_FOUND "no entity with id X"; a merged id gives its target.
+  absl::StatusOr<KbEntity> GetEntity(const std::string& id);
+
+  // Ranked candidates for a name. `type` kUnspecified means any; when `as_of`
+  // is known, people with a role active then rank first. At most `limit`.
+  absl::StatusOr<std::vector<NameCandidate>> ResolveName(const std::string& name, EntityType type,
+                                                         const DateParts& as_of, int limit);
+
+  // Entities with a name or alias starting with `prefix` (case-insensitive),
+  // ordered by name; rows [offset, offset + limit).
+  absl::StatusOr<std::vector<KbEntity>> Search(const std::string& prefix, EntityType type, int offset,
+                                               int limit);
+
+  // Curation. NOT_FOUND for unknown ids. The index is rebuilt before they
+  // return, so the next Annotate sees the change.
+  absl::StatusOr<KbEntity> AddAlias(const std::string& id, const std::string& alias);
+  absl::StatusOr<KbEntity> Merge(const std::string& target, const std::vector<std::string>& sources);
+
+ private:
+  explicit KnowledgeBase(std::unique_ptr<KbStore> store) : store_(std::move(store)) {}
+  // Reloads the snapshot from the store and swaps in a new index.
+  absl::Status Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(curation_mu_);
+  absl::Status PersistNew(const Annotation& annotation);
+  KbEntity FromIndex(const KbIndex& index, uint32_t i) const;
+
+  absl::Mutex curation_mu_;  // one curation (write + rebuild) at a time
+  mutable absl::Mutex index_mu_;
+  std::shared_ptr<const KbIndex> index_ ABSL_GUARDED_BY(index_mu_);
+  absl::Mutex store_mu_;
+  std::unique_ptr<KbStore> store_ ABSL_GUARDED_BY(store_mu_);
+  absl::Mutex extracted_mu_;
+  absl::flat_hash_set<std::string> known_extracted_ ABSL_GUARDED_BY(extracted_mu_);
+  LoadStats stats_;
+};
+
+}  // namespace dossier::entity
+
+#endif  // DOSSIER_SERVICES_ENTITY_KNOWLEDGE_BASE_H_
