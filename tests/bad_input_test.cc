@@ -16,7 +16,8 @@ class BadInputTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     cluster_ = new testing::Cluster();
-    ASSERT_TRUE(cluster_->Start(true, {"--max_body_bytes=100000"}).ok());
+    auto started = cluster_->Start(true, {"--max_body_bytes=100000"});
+    ASSERT_TRUE(started.ok()) << started;
   }
   static void TearDownTestSuite() { delete cluster_; }
 

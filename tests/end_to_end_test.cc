@@ -31,7 +31,8 @@ class EndToEndTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     cluster_ = new testing::Cluster();
-    ASSERT_TRUE(cluster_->Start().ok());
+    auto started = cluster_->Start();
+    ASSERT_TRUE(started.ok()) << started;
     auto result = testing::RunCommand(
         {"dossier", "ingest", "--wait", "--json", testing::SourceDir() + "/examples/corpus"}, cluster_->CliEnv());
     ingest_output_ = new testing::CommandResult(result);

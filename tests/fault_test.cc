@@ -40,7 +40,8 @@ bool WaitUntil(const std::function<bool()>& condition, std::chrono::seconds time
 
 TEST(FaultTest, DocumentsIngestedWhileQueryIsDownAreIndexedOnceWhenItReturns) {
   testing::Cluster cluster;
-  ASSERT_TRUE(cluster.Start(/*start_query=*/false).ok());
+  auto started = cluster.Start(/*start_query=*/false);
+  ASSERT_TRUE(started.ok()) << started;
   IngestClient ingest(cluster.ingest().address());
 
   std::set<std::string> ids;
@@ -62,10 +63,13 @@ TEST(FaultTest, DocumentsIngestedWhileQueryIsDownAreIndexedOnceWhenItReturns) {
   auto stopped = cluster.ingest().Stop();
   ASSERT_TRUE(stopped.ok()) << stopped.status();
   EXPECT_EQ(*stopped, 0) << "ingest did not exit cleanly on SIGTERM";
-  ASSERT_TRUE(cluster.ingest().Start().ok());
+  auto restarted = cluster.ingest().Start();
+  ASSERT_TRUE(restarted.ok()) << restarted;
 
-  ASSERT_TRUE(cluster.query().Start().ok());
-  EXPECT_TRUE(WaitUntil([&] { return CountInState(ingest, common::v1::DOCUMENT_STATE_INDEXED) == kDocuments; },
+  auto query_started = cluster.query().Start();
+  ASSERT_TRUE(query_started.ok()) << query_started;
+  IngestClient restarted_ingest(cluster.ingest().address());  // a new port after the restart
+  EXPECT_TRUE(WaitUntil([&] { return CountInState(restarted_ingest, common::v1::DOCUMENT_STATE_INDEXED) == kDocuments; },
                         std::chrono::seconds(60)))
       << cluster.ingest().Log();
 
@@ -83,7 +87,8 @@ TEST(FaultTest, DocumentsIngestedWhileQueryIsDownAreIndexedOnceWhenItReturns) {
 
 TEST(FaultTest, SigtermFinishesCleanly) {
   testing::Cluster cluster;
-  ASSERT_TRUE(cluster.Start().ok());
+  auto started = cluster.Start();
+  ASSERT_TRUE(started.ok()) << started;
   for (auto* process : {&cluster.ingest(), &cluster.query(), &cluster.entity()}) {
     auto code = process->Stop();
     ASSERT_TRUE(code.ok()) << code.status();

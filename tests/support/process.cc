@@ -26,12 +26,12 @@ namespace fs = std::filesystem;
 
 std::string BinDir() {
   const char* dir = std::getenv("DOSSIER_BIN_DIR");
-  return dir ? dir : "build/bin";
+  return dir ? dir : DOSSIER_TEST_BIN_DIR;
 }
 
 std::string SourceDir() {
   const char* dir = std::getenv("DOSSIER_SOURCE_DIR");
-  return dir ? dir : ".";
+  return dir ? dir : DOSSIER_TEST_SOURCE_DIR;
 }
 
 std::string MakeTempDir(const std::string& prefix) {
@@ -135,6 +135,7 @@ std::string ServiceProcess::Log() const { return ReadFile(dir_ + "/stderr"); }
 
 absl::Status ServiceProcess::Start(std::chrono::seconds timeout) {
   const std::string port_file = dir_ + "/port";
+  port_ = requested_port_;  // a restart with port 0 gets a new port
   std::error_code ec;
   fs::remove(port_file, ec);
   std::vector<std::string> argv = {BinDir() + "/" + binary_, "--host=127.0.0.1",
@@ -168,7 +169,6 @@ absl::StatusOr<int> ServiceProcess::Stop(std::chrono::seconds timeout) {
     return absl::DeadlineExceededError(binary_ + " did not stop after SIGTERM");
   }
   pid_ = -1;
-  port_ = requested_port_ ? requested_port_ : port_;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 

@@ -13,10 +13,9 @@
 
 namespace dossier::testing {
 
-// Where the built binaries are: $DOSSIER_BIN_DIR (set by ctest), else
-// ./build/bin.
+// Where the built binaries are: $DOSSIER_BIN_DIR, else the build tree's bin/.
 std::string BinDir();
-// The repository root: $DOSSIER_SOURCE_DIR, else ".".
+// The repository root: $DOSSIER_SOURCE_DIR, else the source tree built from.
 std::string SourceDir();
 // A new empty directory under $TMPDIR (or /tmp); removed by RemoveTree.
 std::string MakeTempDir(const std::string& prefix);
