@@ -48,6 +48,7 @@ stop_services() {
   pids=()
 }
 trap stop_services EXIT
+trap 'exit 130' INT TERM HUP PIPE  # run the EXIT trap on these too
 
 start() {  # start NAME ARGS...
   local name=$1; shift
