@@ -61,19 +61,6 @@ float KindBase(AliasKind kind) {
   return 0.5f;
 }
 
-LinkReason ReasonFor(AliasKind kind) {
-  switch (kind) {
-    case AliasKind::kAcronym:
-    case AliasKind::kCode:
-      return LinkReason::kAcronym;
-    case AliasKind::kDemonym:
-    case AliasKind::kAdjective:
-      return LinkReason::kDemonym;
-    default:
-      return LinkReason::kExactAlias;
-  }
-}
-
 // Maximum edit distance accepted for a fuzzy match of a key of `len` letters.
 int FuzzyBudget(size_t len) {
   if (len >= 12) return 3;
@@ -895,7 +882,7 @@ class Annotator {
         const int doc = it->second;
         for (const AliasHit& h : c.hits) {
           if (docs_[doc].kb == static_cast<int>(h.entity)) {
-            Resolve(c, doc, ReasonFor(h.kind), 0.95f);
+            Resolve(c, doc, LinkReasonForAlias(h.kind), 0.95f);
             return;
           }
         }
@@ -921,7 +908,7 @@ class Annotator {
     }
     float confidence = best->kind == AliasKind::kName ? 0.95f : 0.9f;
     if (c.hits.size() > 1 && best_score - second < 0.15f) confidence *= 0.75f;
-    Resolve(c, DocForKb(static_cast<int>(best->entity)), ReasonFor(best->kind), confidence);
+    Resolve(c, DocForKb(static_cast<int>(best->entity)), LinkReasonForAlias(best->kind), confidence);
     if (c.defines >= 0) DefineAcronym(c);
   }
 
@@ -1009,7 +996,7 @@ class Annotator {
           const int doc = longform.doc;
           LinkReason reason = LinkReason::kCoreference;
           for (const AliasHit& h : c.hits) {
-            if (docs_[doc].kb == static_cast<int>(h.entity)) reason = ReasonFor(h.kind);
+            if (docs_[doc].kb == static_cast<int>(h.entity)) reason = LinkReasonForAlias(h.kind);
           }
           acronyms_[AcronymKey(Norm(c.tb))] = doc;
           Resolve(c, doc, reason, reason == LinkReason::kCoreference ? 0.9f : 0.95f);

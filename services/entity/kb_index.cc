@@ -399,4 +399,17 @@ std::vector<KbIndex::FuzzyHit> KbIndex::Fuzzy(std::string_view key, int max_dist
   return out;
 }
 
+LinkReason LinkReasonForAlias(AliasKind kind) {
+  switch (kind) {
+    case AliasKind::kAcronym:
+    case AliasKind::kCode:
+      return LinkReason::kAcronym;
+    case AliasKind::kDemonym:
+    case AliasKind::kAdjective:
+      return LinkReason::kDemonym;
+    default:
+      return LinkReason::kExactAlias;
+  }
+}
+
 }  // namespace dossier::entity

@@ -36,6 +36,9 @@ enum class AliasKind : uint8_t {
   kSpelling,
 };
 AliasKind AliasKindFromName(std::string_view name);
+// How a match on an alias of this kind is reported: acronyms and codes as
+// kAcronym, demonyms and adjectives as kDemonym, anything else kExactAlias.
+LinkReason LinkReasonForAlias(AliasKind kind);
 
 struct IndexedEntity {
   std::string id;

@@ -36,19 +36,6 @@ float ReasonScore(AliasKind kind) {
   return 0.5f;
 }
 
-LinkReason ReasonForKind(AliasKind kind) {
-  switch (kind) {
-    case AliasKind::kAcronym:
-    case AliasKind::kCode:
-      return LinkReason::kAcronym;
-    case AliasKind::kDemonym:
-    case AliasKind::kAdjective:
-      return LinkReason::kDemonym;
-    default:
-      return LinkReason::kExactAlias;
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::string& db_path,
@@ -182,7 +169,7 @@ absl::StatusOr<std::vector<NameCandidate>> KnowledgeBase::ResolveName(const std:
     if (const Phrase* p = index->LookupPhrase(h, &is_prefix)) {
       for (const AliasHit& hit : p->hits) {
         offer(hit.entity, ReasonScore(hit.kind) * (0.9f + 0.1f * index->entity(hit.entity).prominence),
-              ReasonForKind(hit.kind), alias_of(hit.entity));
+              LinkReasonForAlias(hit.kind), alias_of(hit.entity));
       }
     }
   }
