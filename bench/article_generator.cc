@@ -103,7 +103,7 @@ Article ArticleGenerator::Next() {
   absl::StrAppend(&body, a.surname, " said that ", a.country, " and ", b->country,
                   " should deepen their cooperation within ", org, ", and ", b->surname,
                   " agreed that the two sides would keep in close contact on ", Pick(kTopics), ".\n\n");
-  int paragraphs = 2 + static_cast<int>(Rand() % 5);
+  int paragraphs = 6 + static_cast<int>(Rand() % 6);
   for (int i = 0; i < paragraphs; ++i) absl::StrAppend(&body, Pick(kFiller), "\n\n");
   absl::StrAppend(&body, "The two leaders agreed to meet again in ", Pick(kCities), " next year. Reference ",
                   counter_, "-", Rand() % 100000, ".\n\nSuggest To A Friend\n");

@@ -16,7 +16,7 @@ struct Article {
 // Generates varied international-affairs articles from a template set:
 // leaders, countries, organisations, actions, dates and filler paragraphs are
 // drawn with a seeded generator, so the same seed gives the same articles.
-// Bodies are 1.5-3.5 KB, like the seed articles.
+// Bodies are about 2-3.5 KB, like the seed articles.
 class ArticleGenerator {
  public:
   explicit ArticleGenerator(uint64_t seed);
