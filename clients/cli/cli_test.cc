@@ -561,7 +561,7 @@ TEST_F(CliTest, EntityByNameShowsCandidatesThenTheBestProfile) {
 TEST_F(CliTest, RelatedAndTimeline) {
   Result related = RunCli({"--query_addr", Address(), "related", "person:jiang-zemin"});
   EXPECT_EQ(related.code, 0) << related.err;
-  EXPECT_THAT(related.out, HasSubstr("country:CHN  China  location     3          0\n"));
+  EXPECT_THAT(related.out, HasSubstr("China  location     3          0  country:CHN\n"));
   Result timeline = RunCli({"timeline", "person:jiang-zemin", "person:vladimir-putin"});
   EXPECT_EQ(timeline.code, 0) << timeline.err;
   EXPECT_EQ(timeline.out, "2001-07-16   Treaty \xE2\x80\x94 They signed it.\n");

@@ -173,6 +173,25 @@ std::string RenderSearchHits(const query::v1::SearchResponse& response, int widt
   return out;
 }
 
+namespace {
+
+// Related entities, as in a profile and in `dossier related`: the name first
+// and the id last, both shown in full (the id is what further commands take).
+std::string RelatedTable(const google::protobuf::RepeatedPtrField<query::v1::RelatedEntity>& related, int width) {
+  Table table({"NAME", "TYPE", "DOCS", "SENTENCES", "ID"});
+  table.SetFixed(0);
+  table.SetFixed(4);
+  table.SetRightAligned(2);
+  table.SetRightAligned(3);
+  for (const auto& r : related) {
+    table.AddRow({r.name(), TypeName(r.type()), absl::StrCat(r.document_count()), absl::StrCat(r.sentence_count()),
+                  r.entity_id()});
+  }
+  return table.Render(width);
+}
+
+}  // namespace
+
 std::string RenderEntityDetails(const common::v1::Entity* kb, const query::v1::EntityProfile* profile,
                                 int width) {
   std::string id = kb ? kb->id() : profile->entity_id();
@@ -215,15 +234,7 @@ std::string RenderEntityDetails(const common::v1::Entity* kb, const query::v1::E
   }
   if (profile && profile->related_size() > 0) {
     out += "\nOften mentioned with:\n";
-    Table table({"ID", "NAME", "TYPE", "DOCS", "SENTENCES"});
-    table.SetFixed(0);
-    table.SetRightAligned(3);
-    table.SetRightAligned(4);
-    for (const auto& r : profile->related()) {
-      table.AddRow({r.entity_id(), r.name(), TypeName(r.type()), absl::StrCat(r.document_count()),
-                    absl::StrCat(r.sentence_count())});
-    }
-    out += Indent(table.Render(width - 2), 2);
+    out += Indent(RelatedTable(profile->related(), width - 2), 2);
   }
   return out;
 }
@@ -254,15 +265,7 @@ std::string RenderEntityList(const entity::v1::SearchEntitiesResponse& response,
 
 std::string RenderRelated(const query::v1::RelatedResponse& response, int width) {
   if (response.related().empty()) return "No related entities.\n";
-  Table table({"ID", "NAME", "TYPE", "DOCS", "SENTENCES"});
-  table.SetFixed(0);
-  table.SetRightAligned(3);
-  table.SetRightAligned(4);
-  for (const auto& r : response.related()) {
-    table.AddRow({r.entity_id(), r.name(), TypeName(r.type()), absl::StrCat(r.document_count()),
-                  absl::StrCat(r.sentence_count())});
-  }
-  return table.Render(width) + NextPageHint(response.next_page_token());
+  return RelatedTable(response.related(), width) + NextPageHint(response.next_page_token());
 }
 
 std::string RenderTimeline(const query::v1::TimelineResponse& response, int width) {

@@ -199,7 +199,7 @@ TEST(RenderEntityDetailsTest, ProfileOnly) {
   EXPECT_THAT(out, HasSubstr("mentions        3 in 1 document\n"));
   EXPECT_THAT(out, HasSubstr("seen            2001-09-?? to 2001-09-??\n"));
   EXPECT_THAT(out, HasSubstr("knowledge base  no entry\n"));
-  EXPECT_THAT(out, HasSubstr("  country:RUS  Russia  location     1          2\n"));
+  EXPECT_THAT(out, HasSubstr("  Russia  location     1          2  country:RUS\n"));
 }
 
 TEST(RenderCandidatesTest, RankedTable) {
