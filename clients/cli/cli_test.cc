@@ -81,9 +81,18 @@ class FakeIngest final : public ingest::v1::IngestService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status Reprocess(grpc::ServerContext*, const ingest::v1::ReprocessRequest* request,
+                         ingest::v1::ReprocessResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_reprocess = *request;
+    response->set_queued(request->all() ? 7 : request->document_ids_size());
+    return grpc::Status::OK;
+  }
+
   std::mutex mu;
   std::vector<ingest::v1::IngestRequest> requests;
   ingest::v1::ListDocumentsRequest last_list;
+  ingest::v1::ReprocessRequest last_reprocess;
 
  private:
   std::map<std::string, std::string> ids_;
@@ -529,6 +538,23 @@ TEST_F(CliTest, DocsListsWithStateFilterAndNextPage) {
   std::lock_guard<std::mutex> lock(ingest_->mu);
   EXPECT_EQ(ingest_->last_list.state(), common::v1::DOCUMENT_STATE_INDEXED);
   EXPECT_EQ(ingest_->last_list.page_size(), 2);
+}
+
+TEST_F(CliTest, ReprocessTakesExactlyOneSelector) {
+  Result all = RunCli({"reprocess", "--all"});
+  EXPECT_EQ(all.code, 0) << all.err;
+  EXPECT_EQ(all.out, "Queued 7 documents for annotation and indexing.\n");
+  Result ids = RunCli({"reprocess", "d-1"});
+  EXPECT_EQ(ids.code, 0) << ids.err;
+  EXPECT_EQ(ids.out, "Queued 1 document for annotation and indexing.\n");
+  {
+    std::lock_guard<std::mutex> lock(ingest_->mu);
+    ASSERT_EQ(ingest_->last_reprocess.document_ids_size(), 1);
+    EXPECT_EQ(ingest_->last_reprocess.document_ids(0), "d-1");
+  }
+  EXPECT_EQ(RunCli({"reprocess"}).code, 2);
+  EXPECT_EQ(RunCli({"reprocess", "--all", "--state", "failed"}).code, 2);
+  EXPECT_EQ(RunCli({"reprocess", "--state", "sleeping"}).code, 2);
 }
 
 TEST_F(CliTest, EntityByIdCombinesProfileAndKnowledgeBase) {

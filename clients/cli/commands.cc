@@ -62,6 +62,7 @@ int RelatedCommand(const CommandContext& ctx);
 int TimelineCommand(const CommandContext& ctx);
 int KbAliasCommand(const CommandContext& ctx);
 int KbMergeCommand(const CommandContext& ctx);
+int ReprocessCommand(const CommandContext& ctx);
 int HealthCommand(const CommandContext& ctx);
 
 const std::vector<CommandDef>& Commands() {
@@ -209,6 +210,17 @@ const std::vector<CommandDef>& Commands() {
        2,
        -1,
        KbMergeCommand},
+      {"reprocess",
+       "[ID...]",
+       "run documents through annotation and indexing again",
+       "After curating the knowledge base (kb alias, kb merge) or after failures: the documents named, every "
+       "document in --state, or --all go back to state received and through entity and query again.",
+       {{"all", FlagKind::kBool, "", "every document"},
+        {"state", FlagKind::kValue, "STATE", "every document in STATE: received, annotated, indexed or failed"}},
+       {"dossier reprocess --all", "dossier reprocess --state failed", "dossier reprocess d-5f0c2a9e7b1d4c33"},
+       0,
+       -1,
+       ReprocessCommand},
       {"health",
        "",
        "check that the three services are up and serving",
@@ -408,6 +420,31 @@ int DocsCommand(const CommandContext& ctx) {
     PrintJson(ctx, *response);
   } else {
     ctx.out() << RenderDocumentList(*response, ctx.width());
+  }
+  return kExitOk;
+}
+
+int ReprocessCommand(const CommandContext& ctx) {
+  ingest::v1::ReprocessRequest request;
+  for (const auto& id : ctx.args.positionals()) request.add_document_ids(id);
+  request.set_all(ctx.args.Has("all"));
+  if (ctx.args.Has("state")) {
+    auto state = ParseDocumentState("state", ctx.args.Get("state"));
+    if (!state.ok()) return ReportUsageError(ctx, "reprocess", std::string(state.status().message()));
+    request.set_state(*state);
+  }
+  const int selectors = (request.document_ids_size() > 0) + request.all() + ctx.args.Has("state");
+  if (selectors != 1) {
+    return ReportUsageError(ctx, "reprocess", "give document ids, --state STATE or --all (exactly one of them)");
+  }
+  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
+  auto response = ingest.Reprocess(request);
+  if (!response.ok()) return ReportRpcError(ctx, Service::kIngest, response.status());
+  if (ctx.options.json) {
+    PrintJson(ctx, *response);
+  } else {
+    ctx.out() << "Queued " << response->queued() << " document" << (response->queued() == 1 ? "" : "s")
+              << " for annotation and indexing.\n";
   }
   return kExitOk;
 }
