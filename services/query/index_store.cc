@@ -760,8 +760,13 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "search", fingerprint));
 
   // Phase 1: every matching document, ranked; only narrow tables are read
-  // (the documents table only for type or date filters).
+  // (the documents table only for type or date filters). With text and
+  // filters, the unfiltered ranked FTS list (shared with unfiltered searches
+  // in the cache) is filtered in memory: one index range scan per filter
+  // entity and a per-generation map of document dates and types, instead of
+  // B-tree probes for every FTS match.
   const bool needs_documents = type_mask != 0 || range.active;
+  const bool filter_in_memory = !parsed.empty() && has_filter;
   std::vector<Arg> args;
   std::string sql;
   std::string rowid_column;
@@ -770,7 +775,9 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   if (!parsed.empty()) {
     rowid_column = "docs_fts.rowid";
     sql = absl::StrCat("SELECT docs_fts.rowid, bm25(docs_fts, ", kTitleWeight, ", 1.0) AS rank FROM docs_fts",
-                       needs_documents ? " CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid" : "",
+                       needs_documents && !filter_in_memory
+                           ? " CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid"
+                           : "",
                        " WHERE docs_fts MATCH ?1");
     args.push_back(Txt(parsed.fts_expression));
     // Sorted in C++: SQLite's sorter is slower on large match lists.
@@ -786,20 +793,22 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
     sql = "SELECT d.doc_rowid, 0 AS rank FROM documents d WHERE 1";
     order = " ORDER BY d.published_key DESC, d.doc_rowid DESC";
   }
-  for (; entity_iter != entity_ids.end(); ++entity_iter) {
-    args.push_back(Txt(*entity_iter));
-    absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM entity_docs e WHERE e.entity_id = ?", args.size(),
-                    " AND e.doc_rowid = ", rowid_column, ")");
-  }
-  if (type_mask != 0) {
-    args.push_back(Num(type_mask));
-    absl::StrAppend(&sql, " AND (d.type_mask & ?", args.size(), ") = ?", args.size());
-  }
-  if (range.active) {
-    args.push_back(Num(range.from_key));
-    absl::StrAppend(&sql, " AND d.published_hi >= ?", args.size());
-    args.push_back(Num(range.to_key));
-    absl::StrAppend(&sql, " AND d.published_lo <= ?", args.size());
+  if (!filter_in_memory) {
+    for (; entity_iter != entity_ids.end(); ++entity_iter) {
+      args.push_back(Txt(*entity_iter));
+      absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM entity_docs e WHERE e.entity_id = ?", args.size(),
+                      " AND e.doc_rowid = ", rowid_column, ")");
+    }
+    if (type_mask != 0) {
+      args.push_back(Num(type_mask));
+      absl::StrAppend(&sql, " AND (d.type_mask & ?", args.size(), ") = ?", args.size());
+    }
+    if (range.active) {
+      args.push_back(Num(range.from_key));
+      absl::StrAppend(&sql, " AND d.published_hi >= ?", args.size());
+      args.push_back(Num(range.to_key));
+      absl::StrAppend(&sql, " AND d.published_lo <= ?", args.size());
+    }
   }
   if (!order.empty()) absl::StrAppend(&sql, order);
 
@@ -807,14 +816,24 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   for (const Arg& arg : args) {
     absl::StrAppend(&cache_key, "\x1f", arg.is_text ? "t" : "n", arg.is_text ? arg.text : absl::StrCat(arg.number));
   }
+  // The unfiltered list's key is that of the same search without filters.
+  const std::string unfiltered_key = cache_key;
+  if (filter_in_memory) {
+    absl::StrAppend(&cache_key, "\x1e", "filtered|e=", absl::StrJoin(entity_ids, ","), "|t=", type_mask,
+                    "|d=", range.active ? range.from_key : 0, "-", range.active ? range.to_key : 0);
+  }
   // Read before the snapshot: a list cached under this generation is never
   // older than the generation says.
   const uint64_t generation = generation_.load();
   std::optional<ReaderLease> lease;
-  std::shared_ptr<const Matches> cached = CachedSearch(cache_key);
-  if (!cached) {
+  auto acquire = [&]() -> absl::Status {
+    if (lease) return absl::OkStatus();
     lease.emplace(AcquireReader());
-    RETURN_IF_ERROR(lease->status());
+    return lease->status();
+  };
+  // Runs `sql` with `args` (phase 1 without in-memory filters).
+  auto run_phase1 = [&]() -> absl::StatusOr<std::shared_ptr<const Matches>> {
+    RETURN_IF_ERROR(acquire());
     auto matches = std::make_shared<Matches>();
     ASSIGN_OR_RETURN(auto stmt, lease->db()->Prepare(sql));
     BindAll(stmt, args);
@@ -832,6 +851,82 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
         return a.second != b.second ? a.second > b.second : a.first > b.first;
       });
     }
+    return std::shared_ptr<const Matches>(std::move(matches));
+  };
+  std::shared_ptr<const Matches> cached = CachedSearch(cache_key);
+  if (!cached && !filter_in_memory) {
+    ASSIGN_OR_RETURN(cached, run_phase1());
+    CacheSearch(cache_key, generation, cached);
+  } else if (!cached) {
+    std::shared_ptr<const Matches> unfiltered = CachedSearch(unfiltered_key);
+    if (!unfiltered) {
+      ASSIGN_OR_RETURN(unfiltered, run_phase1());
+      CacheSearch(unfiltered_key, generation, unfiltered);
+    }
+    RETURN_IF_ERROR(acquire());
+    sqlite::Db* db = lease->db();
+    // Sorted doc rowids of each filter entity (the primary key's order).
+    std::vector<std::vector<int64_t>> entity_docs;
+    {
+      ASSIGN_OR_RETURN(auto stmt, db->Prepare("SELECT doc_rowid FROM entity_docs WHERE entity_id = ?1"));
+      for (const std::string& id : entity_ids) {
+        RETURN_IF_ERROR(stmt.Reset());
+        stmt.Bind(1, std::string_view(id));
+        std::vector<int64_t>& docs = entity_docs.emplace_back();
+        while (true) {
+          auto row = stmt.Step();
+          if (!row.ok()) {
+            return absl::Status(row.status().code(), absl::StrCat("search failed: ", row.status().message()));
+          }
+          if (!*row) break;
+          docs.push_back(stmt.Int(0));
+        }
+        std::sort(docs.begin(), docs.end());  // already sorted; cheap insurance
+      }
+    }
+    // Smallest first: most matches are rejected by the first check.
+    std::sort(entity_docs.begin(), entity_docs.end(),
+              [](const auto& a, const auto& b) { return a.size() < b.size(); });
+    std::shared_ptr<const DocFilterInfoMap> infos;
+    if (needs_documents) {
+      ASSIGN_OR_RETURN(infos, DocFilterInfos(db, generation));
+    }
+    auto filter = [&](const DocFilterInfoMap* info_map, bool retry_on_missing, Matches* out) -> bool {
+      for (const auto& match : *unfiltered) {
+        bool keep = true;
+        for (const std::vector<int64_t>& docs : entity_docs) {
+          if (!std::binary_search(docs.begin(), docs.end(), match.first)) {
+            keep = false;
+            break;
+          }
+        }
+        if (!keep) continue;
+        if (info_map != nullptr) {
+          auto it = info_map->find(match.first);
+          if (it == info_map->end()) {
+            // The map is older than the match list; or, after a retry, a
+            // document committed after this snapshot began (left out).
+            if (retry_on_missing) return false;
+            continue;
+          }
+          const DocFilterInfo& info = it->second;
+          if ((info.type_mask & type_mask) != type_mask) continue;
+          if (range.active && (info.published_lo == 0 || info.published_hi < range.from_key ||
+                               info.published_lo > range.to_key)) {
+            continue;
+          }
+        }
+        out->push_back(match);
+      }
+      return true;
+    };
+    auto matches = std::make_shared<Matches>();
+    if (!filter(infos.get(), /*retry_on_missing=*/true, matches.get())) {
+      // A document indexed after the map was loaded: use this snapshot's.
+      ASSIGN_OR_RETURN(infos, LoadDocFilterInfos(db));
+      matches->clear();
+      filter(infos.get(), /*retry_on_missing=*/false, matches.get());
+    }
     cached = matches;
     CacheSearch(cache_key, generation, matches);
   }
@@ -841,10 +936,7 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   page.total_size = static_cast<int>(matches.size());
   if (offset >= static_cast<int64_t>(matches.size())) return page;
   const size_t end = std::min(matches.size(), static_cast<size_t>(offset) + page_size);
-  if (!lease) {
-    lease.emplace(AcquireReader());
-    RETURN_IF_ERROR(lease->status());
-  }
+  RETURN_IF_ERROR(acquire());
   sqlite::Db* db = lease->db();
 
   // Phase 2: details and snippets for this page only.
@@ -877,6 +969,42 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   }
   if (end < matches.size()) page.next_page_token = EncodePageToken("search", fingerprint, static_cast<int64_t>(end));
   return page;
+}
+
+absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::LoadDocFilterInfos(
+    sqlite::Db* db) {
+  auto infos = std::make_shared<DocFilterInfoMap>();
+  ASSIGN_OR_RETURN(auto stmt, db->Prepare("SELECT doc_rowid, COALESCE(published_lo, 0), COALESCE(published_hi, 0), "
+                                          "type_mask FROM documents"));
+  while (true) {
+    auto row = stmt.Step();
+    if (!row.ok()) {
+      return absl::Status(row.status().code(), absl::StrCat("search failed: ", row.status().message()));
+    }
+    if (!*row) break;
+    (*infos)[stmt.Int(0)] = DocFilterInfo{static_cast<int32_t>(stmt.Int(1)), static_cast<int32_t>(stmt.Int(2)),
+                                          stmt.Int(3)};
+  }
+  return std::shared_ptr<const DocFilterInfoMap>(std::move(infos));
+}
+
+absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::DocFilterInfos(sqlite::Db* db,
+                                                                                              uint64_t generation) {
+  {
+    absl::MutexLock lock(&doc_info_mu_);
+    if (doc_info_ != nullptr && doc_info_generation_ == generation) return doc_info_;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const DocFilterInfoMap> infos, LoadDocFilterInfos(db));
+  // Like the search cache: kept only while no Index committed since
+  // `generation` was read (before this snapshot began).
+  if (generation == generation_.load()) {
+    absl::MutexLock lock(&doc_info_mu_);
+    if (doc_info_ == nullptr || doc_info_generation_ < generation) {
+      doc_info_ = infos;
+      doc_info_generation_ = generation;
+    }
+  }
+  return infos;
 }
 
 // ---- Profile and related ----

@@ -234,7 +234,26 @@ class IndexStore {
   std::shared_ptr<const Matches> CachedSearch(const std::string& key);
   void CacheSearch(const std::string& key, uint64_t generation, std::shared_ptr<const Matches> matches);
 
+  // What filtered text searches check per FTS match, by doc rowid, so they
+  // filter the (cached) unfiltered match list in memory instead of probing
+  // SQLite per match. Dates: EarliestKey/LatestKey, 0 when the year is
+  // unknown.
+  struct DocFilterInfo {
+    int32_t published_lo = 0;
+    int32_t published_hi = 0;
+    int64_t type_mask = 0;
+  };
+  using DocFilterInfoMap = absl::flat_hash_map<int64_t, DocFilterInfo>;
+  // The map of every document as `db` (inside a read transaction) sees it;
+  // reused while generation_ equals `generation`, loaded by one scan of the
+  // documents table otherwise.
+  absl::StatusOr<std::shared_ptr<const DocFilterInfoMap>> DocFilterInfos(sqlite::Db* db, uint64_t generation);
+  static absl::StatusOr<std::shared_ptr<const DocFilterInfoMap>> LoadDocFilterInfos(sqlite::Db* db);
+
   IndexStoreOptions options_;
+  absl::Mutex doc_info_mu_;
+  uint64_t doc_info_generation_ ABSL_GUARDED_BY(doc_info_mu_) = 0;
+  std::shared_ptr<const DocFilterInfoMap> doc_info_ ABSL_GUARDED_BY(doc_info_mu_);
   // Incremented after every committed Index.
   std::atomic<uint64_t> generation_{0};
   absl::Mutex cache_mu_;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -488,6 +489,75 @@ TEST_F(IndexStoreTest, CachedSearchesSeeNewDocuments) {
   doc.set_id("d-treaty-2");
   ASSERT_TRUE(store_->Index(doc).ok());
   EXPECT_EQ(SearchText("treaty").total_size, 3);
+}
+
+// Text searches with filters filter the ranked text matches in memory; they
+// must list exactly the text matches the same filters alone select, in rank
+// order, and see a replaced document's new date and entities.
+TEST_F(IndexStoreTest, TextSearchFiltersAgreeWithFilterOnlySearches) {
+  auto expected = [&](const std::string& text, SearchQuery filters) {
+    std::set<std::string> allowed;
+    for (const std::string& id : Ids(MustSearch(filters))) allowed.insert(id);
+    std::vector<std::string> ids;
+    for (const std::string& id : Ids(SearchText(text))) {
+      if (allowed.count(id)) ids.push_back(id);
+    }
+    return ids;
+  };
+  auto check = [&](const std::string& text, const SearchQuery& filters) {
+    SearchQuery query = filters;
+    query.text = text;
+    const std::vector<std::string> want = expected(text, filters);
+    for (int pass = 0; pass < 2; ++pass) {  // the second one from the cache
+      SearchPage page = MustSearch(query);
+      EXPECT_EQ(Ids(page), want) << text << " pass " << pass;
+      EXPECT_EQ(page.total_size, static_cast<int>(want.size())) << text;
+      for (const SearchHit& hit : page.hits) EXPECT_GT(hit.score, 0) << text;
+    }
+  };
+  std::vector<SearchQuery> filter_sets;
+  for (const char* entity : {kJiang, kPutin, kMoscow, kSco}) {
+    SearchQuery f;
+    f.entity_ids = {entity};
+    filter_sets.push_back(f);
+    f.date_from = {2001, 7, 0};
+    f.date_to = {2001, 9, 0};
+    filter_sets.push_back(f);
+    f.entity_types = {kOrg};
+    filter_sets.push_back(f);
+  }
+  {
+    SearchQuery f;
+    f.entity_ids = {kJiang, kPutin};
+    filter_sets.push_back(f);
+    f.entity_ids = {};
+    f.date_from = {2001, 7, 20};
+    filter_sets.push_back(f);
+    f.date_from = {};
+    f.date_to = {2001, 0, 0};
+    f.entity_types = {kPerson};
+    filter_sets.push_back(f);
+  }
+  for (const char* text : {"putin", "treaty", "the", "jiang OR protest*"}) {
+    for (const SearchQuery& f : filter_sets) check(text, f);
+  }
+
+  SearchQuery query;
+  query.text = "treaty";
+  query.entity_ids = {kMoscow};
+  query.date_from = {2001, 7, 0};
+  query.date_to = {2001, 7, 0};
+  EXPECT_THAT(Ids(MustSearch(query)), ElementsAre("d-treaty"));
+  Document moved = TreatyDocument();
+  moved.mutable_published()->set_year(2003);
+  ASSERT_TRUE(store_->Index(moved).ok());
+  EXPECT_EQ(MustSearch(query).total_size, 0);
+  query.date_from = {2003, 0, 0};
+  query.date_to = {2003, 0, 0};
+  EXPECT_THAT(Ids(MustSearch(query)), ElementsAre("d-treaty"));
+  for (const char* text : {"putin", "treaty", "the"}) {
+    for (const SearchQuery& f : filter_sets) check(text, f);
+  }
 }
 
 TEST_F(IndexStoreTest, GetDocumentReturnsTheIndexedCopy) {

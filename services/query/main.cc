@@ -15,6 +15,8 @@
 ABSL_FLAG(int, port, 50053, "Port to listen on (0: pick a free one)");
 ABSL_FLAG(std::string, data_dir, ".dossier", "Directory of the service's data; the index is <data_dir>/query.db");
 ABSL_FLAG(int, reader_connections, 4, "SQLite read connections: how many reads run at once");
+ABSL_FLAG(int, search_cache_entries, 64,
+          "Ranked match lists of recent searches kept for next pages and repeats (cleared on every Index); 0: off");
 
 int main(int argc, char** argv) {
   dossier::BlockTerminationSignals();
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   }
   dossier::query::IndexStoreOptions options;
   options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
+  options.search_cache_entries = absl::GetFlag(FLAGS_search_cache_entries);
   const std::string db_path = (std::filesystem::path(data_dir) / "query.db").string();
   auto store = dossier::query::IndexStore::Open(db_path, options);
   if (!store.ok()) {
