@@ -32,30 +32,47 @@ const std::vector<Leader>& Leaders() {
   return kLeaders;
 }
 
-const std::vector<std::string> kCities = {"Moscow", "Beijing", "Shanghai", "Astana", "New York", "Geneva",
-                                          "Paris", "Berlin", "New Delhi", "Tashkent", "Bishkek", "Dushanbe"};
-const std::vector<std::string> kTopics = {
-    "energy cooperation", "border security", "the fight against terrorism", "trade in machinery",
-    "regional stability", "nuclear non-proliferation", "the situation in Afghanistan", "grain exports",
-    "a new oil pipeline", "water resources in Central Asia", "space research", "customs procedures"};
-const std::vector<std::string> kOrgs = {"the Shanghai Cooperation Organization", "the UN Security Council",
-                                        "NATO", "ASEAN", "the European Union", "the World Trade Organization"};
-const std::vector<std::string> kActions = {"held talks with", "had a telephone conversation with", "met",
-                                           "received", "sent a message to", "signed an agreement with"};
-const std::vector<std::string> kMonths = {"January", "February", "March",     "April",   "May",      "June",
-                                          "July",    "August",   "September", "October", "November", "December"};
+const std::vector<std::string> kCities = {"Moscow",    "Beijing",  "Shanghai", "Astana",
+                                          "New York",  "Geneva",   "Paris",    "Berlin",
+                                          "New Delhi", "Tashkent", "Bishkek",  "Dushanbe"};
+const std::vector<std::string> kTopics = {"energy cooperation",
+                                          "border security",
+                                          "the fight against terrorism",
+                                          "trade in machinery",
+                                          "regional stability",
+                                          "nuclear non-proliferation",
+                                          "the situation in Afghanistan",
+                                          "grain exports",
+                                          "a new oil pipeline",
+                                          "water resources in Central Asia",
+                                          "space research",
+                                          "customs procedures"};
+const std::vector<std::string> kOrgs = {
+    "the Shanghai Cooperation Organization", "the UN Security Council", "NATO", "ASEAN", "the European Union",
+    "the World Trade Organization"};
+const std::vector<std::string> kActions = {
+    "held talks with",   "had a telephone conversation with", "met", "received",
+    "sent a message to", "signed an agreement with"};
+const std::vector<std::string> kMonths = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 const std::vector<std::string> kFiller = {
-    "Both sides stressed that the relationship rests on mutual trust and respect for each other's choices, and "
+    "Both sides stressed that the relationship rests on mutual trust and respect for each other's choices, "
+    "and "
     "that regular contact between the two governments had helped to settle questions that once divided them.",
-    "Officials familiar with the preparations said the delegations had worked for several weeks on the texts, "
+    "Officials familiar with the preparations said the delegations had worked for several weeks on the "
+    "texts, "
     "which cover investment protection, customs cooperation and the exchange of students and scientists.",
     "Analysts in the region noted that the meeting came at a time of rapid change in the international "
-    "situation, and that both capitals want a say in how security questions in their neighbourhood are settled.",
+    "situation, and that both capitals want a say in how security questions in their neighbourhood are "
+    "settled.",
     "The talks also touched on the reform of international financial institutions, climate questions and the "
     "protection of cultural heritage, according to a statement issued after the meeting.",
-    "Trade between the two countries grew by a fifth last year, and both governments set themselves the goal of "
+    "Trade between the two countries grew by a fifth last year, and both governments set themselves the goal "
+    "of "
     "doubling it within five years by removing barriers and building new transport links.",
-    "Journalists were told that a joint commission would meet twice a year to review progress and report to the "
+    "Journalists were told that a joint commission would meet twice a year to review progress and report to "
+    "the "
     "heads of government, who will meet again before the end of the year."};
 
 }  // namespace
@@ -88,18 +105,25 @@ Article ArticleGenerator::Next() {
   article.published = absl::StrFormat("%04d-%02d-%02d", year, month, day);
   std::string dateline;
   switch (Rand() % 4) {
-    case 0: dateline = absl::StrFormat("(%02d/%02d/%04d)", day, month, year); break;
-    case 1: dateline = absl::StrFormat("Posted %s. %d, %d 10:%02d", kMonths[month - 1].substr(0, 3), day, year,
-                                       static_cast<int>(counter_ % 60)); break;
-    case 2: dateline = absl::StrFormat("%04d-%02d-%02d 09:%02d", year, month, day,
-                                       static_cast<int>(counter_ % 60)); break;
-    default: dateline = absl::StrFormat("Published: %d %s %d", day, kMonths[month - 1], year); break;
+    case 0:
+      dateline = absl::StrFormat("(%02d/%02d/%04d)", day, month, year);
+      break;
+    case 1:
+      dateline = absl::StrFormat("Posted %s. %d, %d 10:%02d", kMonths[month - 1].substr(0, 3), day, year,
+                                 static_cast<int>(counter_ % 60));
+      break;
+    case 2:
+      dateline = absl::StrFormat("%04d-%02d-%02d 09:%02d", year, month, day, static_cast<int>(counter_ % 60));
+      break;
+    default:
+      dateline = absl::StrFormat("Published: %d %s %d", day, kMonths[month - 1], year);
+      break;
   }
-  std::string body = absl::StrCat("Home > News > Diplomacy\n", a.name, " ", action, " ", b->name, " on ", topic,
-                                  " (report ", counter_, ")\n", dateline, "\n\n");
-  absl::StrAppend(&body, "On ", event_day, " ", kMonths[month - 1], ", ", a.adjective, " ", a.title, " ", a.name,
-                  " ", action, " ", b->adjective, " ", b->title, " ", b->name, " in ", city, " to discuss ", topic,
-                  ".\n\n");
+  std::string body = absl::StrCat("Home > News > Diplomacy\n", a.name, " ", action, " ", b->name, " on ",
+                                  topic, " (report ", counter_, ")\n", dateline, "\n\n");
+  absl::StrAppend(&body, "On ", event_day, " ", kMonths[month - 1], ", ", a.adjective, " ", a.title, " ",
+                  a.name, " ", action, " ", b->adjective, " ", b->title, " ", b->name, " in ", city,
+                  " to discuss ", topic, ".\n\n");
   absl::StrAppend(&body, a.surname, " said that ", a.country, " and ", b->country,
                   " should deepen their cooperation within ", org, ", and ", b->surname,
                   " agreed that the two sides would keep in close contact on ", Pick(kTopics), ".\n\n");
@@ -112,12 +136,13 @@ Article ArticleGenerator::Next() {
 }
 
 std::vector<std::string> ArticleGenerator::QueryWords() {
-  return {"terrorism", "energy cooperation", "pipeline", "border security", "Afghanistan", "trade",
-          "\"regional stability\"", "agreement", "Moscow", "students"};
+  return {"terrorism", "energy cooperation",     "pipeline",  "border security", "Afghanistan",
+          "trade",     "\"regional stability\"", "agreement", "Moscow",          "students"};
 }
 
 std::vector<std::string> ArticleGenerator::EntityIds() {
-  return {"person:jiang-zemin", "person:vladimir-putin", "country:CHN", "country:RUS", "country:KAZ", "org:SCO"};
+  return {"person:jiang-zemin", "person:vladimir-putin", "country:CHN",
+          "country:RUS",        "country:KAZ",           "org:SCO"};
 }
 
 }  // namespace dossier::bench

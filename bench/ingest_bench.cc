@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     indexed = IndexedCount(client);
     if (std::chrono::duration<double>(Clock::now() - start).count() > 1800) {
-      std::fprintf(stderr, "gave up after 30 minutes with %d of %d indexed\n", indexed - before, accepted.load());
+      std::fprintf(stderr, "gave up after 30 minutes with %d of %d indexed\n", indexed - before,
+                   accepted.load());
       return 1;
     }
   }

@@ -23,8 +23,8 @@ using Clock = std::chrono::steady_clock;
 void Report(const char* name, std::vector<double>& ms, int errors) {
   std::sort(ms.begin(), ms.end());
   auto pct = [&](double p) { return ms.empty() ? 0.0 : ms[std::min(ms.size() - 1, size_t(p * ms.size()))]; };
-  std::printf("%-18s n=%zu errors=%d p50=%.2f ms p95=%.2f ms p99=%.2f ms max=%.2f ms\n", name, ms.size(), errors,
-              pct(0.50), pct(0.95), pct(0.99), ms.empty() ? 0.0 : ms.back());
+  std::printf("%-18s n=%zu errors=%d p50=%.2f ms p95=%.2f ms p99=%.2f ms max=%.2f ms\n", name, ms.size(),
+              errors, pct(0.50), pct(0.95), pct(0.99), ms.empty() ? 0.0 : ms.back());
 }
 
 }  // namespace

@@ -34,7 +34,8 @@ class EndToEndTest : public ::testing::Test {
     auto started = cluster_->Start();
     ASSERT_TRUE(started.ok()) << started;
     auto result = testing::RunCommand(
-        {"dossier", "ingest", "--wait", "--json", testing::SourceDir() + "/examples/corpus"}, cluster_->CliEnv());
+        {"dossier", "ingest", "--wait", "--json", testing::SourceDir() + "/examples/corpus"},
+        cluster_->CliEnv());
     ingest_output_ = new testing::CommandResult(result);
   }
   static void TearDownTestSuite() {
@@ -148,7 +149,8 @@ TEST_F(EndToEndTest, TimelineBetweenJiangAndPutinIsInDateOrder) {
 }
 
 TEST_F(EndToEndTest, CliCommandsAnswerWithTables) {
-  auto search = testing::RunCommand({"dossier", "search", "Shanghai Cooperation Organization"}, cluster_->CliEnv());
+  auto search =
+      testing::RunCommand({"dossier", "search", "Shanghai Cooperation Organization"}, cluster_->CliEnv());
   EXPECT_EQ(search.exit_code, 0) << search.err;
   EXPECT_THAT(search.out, HasSubstr("Shanghai"));
   auto timeline = testing::RunCommand({"dossier", "timeline", "person:jiang-zemin", "person:vladimir-putin"},

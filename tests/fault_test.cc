@@ -55,8 +55,9 @@ TEST(FaultTest, DocumentsIngestedWhileQueryIsDownAreIndexedOnceWhenItReturns) {
   }
   ASSERT_EQ(static_cast<int>(ids.size()), kDocuments);
   // Annotated, but nothing can be indexed while query is down.
-  EXPECT_TRUE(WaitUntil([&] { return CountInState(ingest, common::v1::DOCUMENT_STATE_ANNOTATED) == kDocuments; },
-                        std::chrono::seconds(30)));
+  EXPECT_TRUE(
+      WaitUntil([&] { return CountInState(ingest, common::v1::DOCUMENT_STATE_ANNOTATED) == kDocuments; },
+                std::chrono::seconds(30)));
   EXPECT_EQ(CountInState(ingest, common::v1::DOCUMENT_STATE_INDEXED), 0);
 
   // Ingest restarts meanwhile: nothing acknowledged is lost.
@@ -69,8 +70,9 @@ TEST(FaultTest, DocumentsIngestedWhileQueryIsDownAreIndexedOnceWhenItReturns) {
   auto query_started = cluster.query().Start();
   ASSERT_TRUE(query_started.ok()) << query_started;
   IngestClient restarted_ingest(cluster.ingest().address());  // a new port after the restart
-  EXPECT_TRUE(WaitUntil([&] { return CountInState(restarted_ingest, common::v1::DOCUMENT_STATE_INDEXED) == kDocuments; },
-                        std::chrono::seconds(60)))
+  EXPECT_TRUE(WaitUntil(
+      [&] { return CountInState(restarted_ingest, common::v1::DOCUMENT_STATE_INDEXED) == kDocuments; },
+      std::chrono::seconds(60)))
       << cluster.ingest().Log();
 
   QueryClient query(cluster.query().address());

@@ -216,8 +216,10 @@ const std::vector<CommandDef>& Commands() {
        "After curating the knowledge base (kb alias, kb merge) or after failures: the documents named, every "
        "document in --state, or --all go back to state received and through entity and query again.",
        {{"all", FlagKind::kBool, "", "every document"},
-        {"state", FlagKind::kValue, "STATE", "every document in STATE: received, annotated, indexed or failed"}},
-       {"dossier reprocess --all", "dossier reprocess --state failed", "dossier reprocess d-5f0c2a9e7b1d4c33"},
+        {"state", FlagKind::kValue, "STATE",
+         "every document in STATE: received, annotated, indexed or failed"}},
+       {"dossier reprocess --all", "dossier reprocess --state failed",
+        "dossier reprocess d-5f0c2a9e7b1d4c33"},
        0,
        -1,
        ReprocessCommand},
@@ -435,7 +437,8 @@ int ReprocessCommand(const CommandContext& ctx) {
   }
   const int selectors = (request.document_ids_size() > 0) + request.all() + ctx.args.Has("state");
   if (selectors != 1) {
-    return ReportUsageError(ctx, "reprocess", "give document ids, --state STATE or --all (exactly one of them)");
+    return ReportUsageError(ctx, "reprocess",
+                            "give document ids, --state STATE or --all (exactly one of them)");
   }
   IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
   auto response = ingest.Reprocess(request);

@@ -177,15 +177,16 @@ namespace {
 
 // Related entities, as in a profile and in `dossier related`: the name first
 // and the id last, both shown in full (the id is what further commands take).
-std::string RelatedTable(const google::protobuf::RepeatedPtrField<query::v1::RelatedEntity>& related, int width) {
+std::string RelatedTable(const google::protobuf::RepeatedPtrField<query::v1::RelatedEntity>& related,
+                         int width) {
   Table table({"NAME", "TYPE", "DOCS", "SENTENCES", "ID"});
   table.SetFixed(0);
   table.SetFixed(4);
   table.SetRightAligned(2);
   table.SetRightAligned(3);
   for (const auto& r : related) {
-    table.AddRow({r.name(), TypeName(r.type()), absl::StrCat(r.document_count()), absl::StrCat(r.sentence_count()),
-                  r.entity_id()});
+    table.AddRow({r.name(), TypeName(r.type()), absl::StrCat(r.document_count()),
+                  absl::StrCat(r.sentence_count()), r.entity_id()});
   }
   return table.Render(width);
 }

@@ -22,7 +22,8 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 // comes back as an absl::Status with the same code and message.
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> CallUnary(Stub* stub,
-                                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                   grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                                Response*),
                                    const Request& request, std::chrono::milliseconds timeout) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + timeout);
@@ -36,7 +37,8 @@ absl::StatusOr<Response> CallUnary(Stub* stub,
 // are thread-safe (gRPC stubs are) and cheap to copy around by pointer.
 class IngestClient {
  public:
-  explicit IngestClient(const std::string& address, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  explicit IngestClient(const std::string& address,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
   using Stub = ingest::v1::IngestService::Stub;
   absl::StatusOr<ingest::v1::IngestResponse> Ingest(const ingest::v1::IngestRequest& r) {
     return CallUnary(stub_.get(), &Stub::Ingest, r, timeout_);
@@ -60,7 +62,8 @@ class IngestClient {
 
 class EntityClient {
  public:
-  explicit EntityClient(const std::string& address, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  explicit EntityClient(const std::string& address,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
   using Stub = entity::v1::EntityService::Stub;
   absl::StatusOr<entity::v1::AnnotateResponse> Annotate(const entity::v1::AnnotateRequest& r) {
     return CallUnary(stub_.get(), &Stub::Annotate, r, timeout_);
@@ -71,7 +74,8 @@ class EntityClient {
   absl::StatusOr<entity::v1::ResolveNameResponse> ResolveName(const entity::v1::ResolveNameRequest& r) {
     return CallUnary(stub_.get(), &Stub::ResolveName, r, timeout_);
   }
-  absl::StatusOr<entity::v1::SearchEntitiesResponse> SearchEntities(const entity::v1::SearchEntitiesRequest& r) {
+  absl::StatusOr<entity::v1::SearchEntitiesResponse> SearchEntities(
+      const entity::v1::SearchEntitiesRequest& r) {
     return CallUnary(stub_.get(), &Stub::SearchEntities, r, timeout_);
   }
   absl::StatusOr<common::v1::Entity> AddAlias(const entity::v1::AddAliasRequest& r) {
@@ -88,7 +92,8 @@ class EntityClient {
 
 class QueryClient {
  public:
-  explicit QueryClient(const std::string& address, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  explicit QueryClient(const std::string& address,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(30));
   using Stub = query::v1::QueryService::Stub;
   absl::StatusOr<query::v1::IndexResponse> Index(const query::v1::IndexRequest& r) {
     return CallUnary(stub_.get(), &Stub::Index, r, timeout_);

@@ -10,9 +10,7 @@ ABSL_FLAG(int, test_port_number, 7, "for the test");
 namespace dossier {
 namespace {
 
-TEST(FlagsTest, EnvNameIsPrefixedUpperCase) {
-  EXPECT_EQ(FlagEnvName("entity_addr"), "DOSSIER_ENTITY_ADDR");
-}
+TEST(FlagsTest, EnvNameIsPrefixedUpperCase) { EXPECT_EQ(FlagEnvName("entity_addr"), "DOSSIER_ENTITY_ADDR"); }
 
 TEST(FlagsTest, EnvironmentSetsFlagAndCommandLineWins) {
   setenv("DOSSIER_TEST_PORT_NUMBER", "42", 1);

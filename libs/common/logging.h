@@ -11,8 +11,7 @@ namespace dossier {
 // (human-readable, to stderr) or "json" (one JSON object per line, for
 // clusters); `level` is trace, debug, info, warn, error or off.
 // INVALID_ARGUMENT for an unknown format or level.
-absl::Status SetupLogging(const std::string& service, const std::string& format,
-                          const std::string& level);
+absl::Status SetupLogging(const std::string& service, const std::string& format, const std::string& level);
 
 }  // namespace dossier
 

@@ -10,7 +10,8 @@
 namespace dossier {
 
 std::string EncodePageToken(std::string_view scope, uint64_t fingerprint, int64_t offset) {
-  return absl::WebSafeBase64Escape(absl::StrCat("v1:", absl::string_view(scope.data(), scope.size()), ":", absl::Hex(fingerprint), ":", offset));
+  return absl::WebSafeBase64Escape(absl::StrCat("v1:", absl::string_view(scope.data(), scope.size()), ":",
+                                                absl::Hex(fingerprint), ":", offset));
 }
 
 absl::StatusOr<int64_t> DecodePageToken(std::string_view token, std::string_view scope,
@@ -24,7 +25,8 @@ absl::StatusOr<int64_t> DecodePageToken(std::string_view token, std::string_view
   std::string raw;
   if (!absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &raw)) return invalid();
   std::vector<absl::string_view> parts = absl::StrSplit(raw, ':');
-  if (parts.size() != 4 || parts[0] != "v1" || parts[1] != absl::string_view(scope.data(), scope.size())) return invalid();
+  if (parts.size() != 4 || parts[0] != "v1" || parts[1] != absl::string_view(scope.data(), scope.size()))
+    return invalid();
   uint64_t fp = 0;
   int64_t offset = 0;
   if (!absl::SimpleHexAtoi(parts[2], &fp) || fp != fingerprint) return invalid();

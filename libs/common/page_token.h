@@ -16,8 +16,7 @@ std::string EncodePageToken(std::string_view scope, uint64_t fingerprint, int64_
 
 // The offset in `token`, 0 for an empty token. INVALID_ARGUMENT when the
 // token is malformed or was made for another list or other filters.
-absl::StatusOr<int64_t> DecodePageToken(std::string_view token, std::string_view scope,
-                                        uint64_t fingerprint);
+absl::StatusOr<int64_t> DecodePageToken(std::string_view token, std::string_view scope, uint64_t fingerprint);
 
 // Clamps a requested page size: 0 or less gives `default_size`, more than
 // `max_size` gives `max_size`.

@@ -12,14 +12,11 @@ TEST(PageTokenTest, RoundTrips) {
   EXPECT_EQ(*offset, 40);
 }
 
-TEST(PageTokenTest, EmptyTokenIsFirstPage) {
-  EXPECT_EQ(*DecodePageToken("", "search", 1), 0);
-}
+TEST(PageTokenTest, EmptyTokenIsFirstPage) { EXPECT_EQ(*DecodePageToken("", "search", 1), 0); }
 
 TEST(PageTokenTest, RejectsGarbageOtherScopeAndOtherFilters) {
   auto token = EncodePageToken("search", 7, 10);
-  EXPECT_EQ(DecodePageToken("not a token!", "search", 7).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodePageToken("not a token!", "search", 7).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodePageToken(token, "related", 7).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodePageToken(token, "search", 8).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(DecodePageToken("x", "search", 7).status().message().find("page_token"), std::string::npos);

@@ -14,10 +14,13 @@
 #include "libs/common/logging.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on (0.0.0.0: all interfaces; 127.0.0.1: this machine only)");
-ABSL_FLAG(std::string, port_file, "", "If set, write the bound port to this file once serving (useful with --port=0)");
+ABSL_FLAG(std::string, host, "0.0.0.0",
+          "Address to listen on (0.0.0.0: all interfaces; 127.0.0.1: this machine only)");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, write the bound port to this file once serving (useful with --port=0)");
 ABSL_FLAG(int, max_message_bytes, 16 * 1024 * 1024, "Largest request or response message, in bytes");
-ABSL_FLAG(int, shutdown_grace_seconds, 10, "After SIGTERM, how long in-flight calls may take before they are cancelled");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "After SIGTERM, how long in-flight calls may take before they are cancelled");
 ABSL_FLAG(std::string, log_format, "text", "Log format: text (human-readable) or json (one object per line)");
 ABSL_FLAG(std::string, log_level, "info", "Log level: trace, debug, info, warn, error or off");
 
@@ -50,7 +53,8 @@ void BlockTerminationSignals() {
 }
 
 absl::Status RunServer(const ServerOptions& options, const std::vector<grpc::Service*>& services,
-                       const std::vector<std::string>& health_names, const std::function<void()>& on_shutdown) {
+                       const std::vector<std::string>& health_names,
+                       const std::function<void()>& on_shutdown) {
   // Link the generated health descriptors so reflection can describe
   // grpc.health.v1.Health (gRPC's own health service is built on upb).
   (void)grpc::health::v1::HealthCheckRequest::descriptor();

@@ -8,9 +8,9 @@
 // everywhere in Dossier.
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define RETURN_IF_ERROR(expr)                         \
-  do {                                                \
-    ::absl::Status dossier_status_ = (expr);          \
+#define RETURN_IF_ERROR(expr)                          \
+  do {                                                 \
+    ::absl::Status dossier_status_ = (expr);           \
     if (!dossier_status_.ok()) return dossier_status_; \
   } while (0)
 

@@ -11,9 +11,9 @@ TEST(TextTest, ValidatesUtf8) {
   size_t bad = 0;
   EXPECT_FALSE(IsValidUtf8(std::string_view("ok\xff\xfe", 4), &bad));
   EXPECT_EQ(bad, 2u);
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("abc\xe2\x82"));       // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("abc\xe2\x82"));   // truncated
 }
 
 TEST(TextTest, NormalizesForMatching) {
@@ -22,9 +22,7 @@ TEST(TextTest, NormalizesForMatching) {
   EXPECT_EQ(NormalizeForMatch("ﬁne"), "fine");
 }
 
-TEST(TextTest, CollapsesSpacesPerLine) {
-  EXPECT_EQ(CollapseSpaces("  a   b \n\t c  "), "a b\nc");
-}
+TEST(TextTest, CollapsesSpacesPerLine) { EXPECT_EQ(CollapseSpaces("  a   b \n\t c  "), "a b\nc"); }
 
 TEST(TextTest, HashIsStable) {
   EXPECT_EQ(Hex64(Fnv1a64("")), "cbf29ce484222325");

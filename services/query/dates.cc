@@ -20,16 +20,16 @@ std::string Field(std::string_view field) { return std::string(field); }
 
 absl::Status CheckDateParts(const PartialDate& date, std::string_view field) {
   if (date.year < 0 || date.year > 9999) {
-    return absl::InvalidArgumentError(absl::StrCat(Field(field), ".year is ", date.year,
-                                                   ": give a four-digit year, or 0 when unknown"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Field(field), ".year is ", date.year, ": give a four-digit year, or 0 when unknown"));
   }
   if (date.month < 0 || date.month > 12) {
-    return absl::InvalidArgumentError(absl::StrCat(Field(field), ".month is ", date.month,
-                                                   ": give a month 1-12, or 0 when unknown"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Field(field), ".month is ", date.month, ": give a month 1-12, or 0 when unknown"));
   }
   if (date.day < 0 || date.day > 31) {
-    return absl::InvalidArgumentError(absl::StrCat(Field(field), ".day is ", date.day,
-                                                   ": give a day 1-31, or 0 when unknown"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Field(field), ".day is ", date.day, ": give a day 1-31, or 0 when unknown"));
   }
   return absl::OkStatus();
 }
@@ -104,7 +104,8 @@ absl::StatusOr<DateRange> MakeDateRange(const PartialDate& from, const PartialDa
 std::string FormatDate(const PartialDate& date) {
   if (date.empty()) return "";
   std::string year = date.year > 0 ? absl::StrFormat("%04d", date.year) : "XXXX";
-  if (date.month == 0) return date.year > 0 ? year : absl::StrCat(year, "-XX-", absl::StrFormat("%02d", date.day));
+  if (date.month == 0)
+    return date.year > 0 ? year : absl::StrCat(year, "-XX-", absl::StrFormat("%02d", date.day));
   if (date.day == 0) return absl::StrFormat("%s-%02d", year, date.month);
   return absl::StrFormat("%s-%02d-%02d", year, date.month, date.day);
 }

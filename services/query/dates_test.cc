@@ -46,7 +46,8 @@ TEST(DatesTest, MakeDateRangeValidates) {
       << reversed.status();
 
   EXPECT_EQ(MakeDateRange({2001, 13, 0}, {}).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(MakeDateRange({2001, 13, 0}, {}).status().message().find("date_from.month is 13"), std::string::npos);
+  EXPECT_NE(MakeDateRange({2001, 13, 0}, {}).status().message().find("date_from.month is 13"),
+            std::string::npos);
   EXPECT_EQ(MakeDateRange({}, {2001, 2, 30}).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(MakeDateRange({}, {2000, 2, 29}).ok());  // leap year
   EXPECT_EQ(MakeDateRange({}, {2001, 2, 29}).status().code(), absl::StatusCode::kInvalidArgument);

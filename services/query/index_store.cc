@@ -164,7 +164,9 @@ void BindDateBounds(sqlite::Statement& stmt, int index, int key) {
   }
 }
 
-PartialDate ToPartialDate(const common::v1::DateValue& d) { return PartialDate{d.year(), d.month(), d.day()}; }
+PartialDate ToPartialDate(const common::v1::DateValue& d) {
+  return PartialDate{d.year(), d.month(), d.day()};
+}
 
 std::string SpanText(const std::string& body, const CodePointIndex& index, int begin, int end) {
   const size_t b = index.ToByte(begin);
@@ -181,9 +183,9 @@ EntityType ToEntityType(int64_t value) {
 // document alone, so the contribution of a replaced version is recomputed
 // from its stored copy and subtracted exactly.
 struct Contributions {
-  std::map<std::string, int> entity_mentions;                        // entity -> mentions
-  std::map<std::string, std::set<int>> entity_sentences;             // entity -> sentences
-  std::map<std::pair<std::string, std::string>, int> aliases;        // (entity, text) -> mentions
+  std::map<std::string, int> entity_mentions;                         // entity -> mentions
+  std::map<std::string, std::set<int>> entity_sentences;              // entity -> sentences
+  std::map<std::pair<std::string, std::string>, int> aliases;         // (entity, text) -> mentions
   std::map<std::pair<std::string, std::string>, int> pair_sentences;  // ordered pair -> shared sentences
 };
 
@@ -199,8 +201,8 @@ Contributions ComputeContributions(const Document& doc) {
   for (const common::v1::Mention& m : doc.mentions()) {
     if (!IsEntityMention(m)) continue;
     ++c.entity_mentions[m.entity_id()];
-    std::string alias = CollapseSpaces(m.text().empty() ? SpanText(doc.body(), index, m.span().begin(), m.span().end())
-                                                        : m.text());
+    std::string alias = CollapseSpaces(
+        m.text().empty() ? SpanText(doc.body(), index, m.span().begin(), m.span().end()) : m.text());
     std::replace(alias.begin(), alias.end(), '\n', ' ');
     if (!alias.empty()) ++c.aliases[{m.entity_id(), alias}];
     if (has_sentences) {
@@ -224,15 +226,19 @@ Contributions ComputeContributions(const Document& doc) {
 }
 
 absl::Status ApplyContributions(sqlite::Db* db, const Contributions& c, int sign) {
-  ASSIGN_OR_RETURN(auto alias_upsert,
-                   db->Prepare("INSERT INTO entity_aliases(entity_id, text, mention_count) VALUES(?1, ?2, ?3) "
-                               "ON CONFLICT(entity_id, text) DO UPDATE SET "
-                               "mention_count = mention_count + excluded.mention_count"));
-  ASSIGN_OR_RETURN(auto alias_prune,
-                   db->Prepare("DELETE FROM entity_aliases WHERE entity_id = ?1 AND text = ?2 AND mention_count <= 0"));
+  ASSIGN_OR_RETURN(
+      auto alias_upsert,
+      db->Prepare("INSERT INTO entity_aliases(entity_id, text, mention_count) VALUES(?1, ?2, ?3) "
+                  "ON CONFLICT(entity_id, text) DO UPDATE SET "
+                  "mention_count = mention_count + excluded.mention_count"));
+  ASSIGN_OR_RETURN(
+      auto alias_prune,
+      db->Prepare("DELETE FROM entity_aliases WHERE entity_id = ?1 AND text = ?2 AND mention_count <= 0"));
   for (const auto& [key, count] : c.aliases) {
     RETURN_IF_ERROR(alias_upsert.Reset());
-    alias_upsert.Bind(1, std::string_view(key.first)).Bind(2, std::string_view(key.second)).Bind(3, int64_t{sign * count});
+    alias_upsert.Bind(1, std::string_view(key.first))
+        .Bind(2, std::string_view(key.second))
+        .Bind(3, int64_t{sign * count});
     RETURN_IF_ERROR(alias_upsert.Run());
     if (sign < 0) {
       RETURN_IF_ERROR(alias_prune.Reset());
@@ -240,13 +246,15 @@ absl::Status ApplyContributions(sqlite::Db* db, const Contributions& c, int sign
       RETURN_IF_ERROR(alias_prune.Run());
     }
   }
-  ASSIGN_OR_RETURN(auto pair_upsert,
-                   db->Prepare("INSERT INTO cooccurrence(entity_id, other_id, document_count, sentence_count) "
-                               "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(entity_id, other_id) DO UPDATE SET "
-                               "document_count = document_count + excluded.document_count, "
-                               "sentence_count = sentence_count + excluded.sentence_count"));
-  ASSIGN_OR_RETURN(auto pair_prune, db->Prepare("DELETE FROM cooccurrence WHERE entity_id = ?1 AND other_id = ?2 "
-                                                "AND document_count <= 0"));
+  ASSIGN_OR_RETURN(
+      auto pair_upsert,
+      db->Prepare("INSERT INTO cooccurrence(entity_id, other_id, document_count, sentence_count) "
+                  "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(entity_id, other_id) DO UPDATE SET "
+                  "document_count = document_count + excluded.document_count, "
+                  "sentence_count = sentence_count + excluded.sentence_count"));
+  ASSIGN_OR_RETURN(auto pair_prune,
+                   db->Prepare("DELETE FROM cooccurrence WHERE entity_id = ?1 AND other_id = ?2 "
+                               "AND document_count <= 0"));
   for (const auto& [key, sentences] : c.pair_sentences) {
     RETURN_IF_ERROR(pair_upsert.Reset());
     pair_upsert.Bind(1, std::string_view(key.first))
@@ -287,11 +295,15 @@ std::string LeadingSnippet(std::string_view body) {
   int words = 0;
   size_t pos = 0;
   while (pos < body.size()) {
-    while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\n' || body[pos] == '\t' || body[pos] == '\r')) ++pos;
+    while (pos < body.size() &&
+           (body[pos] == ' ' || body[pos] == '\n' || body[pos] == '\t' || body[pos] == '\r'))
+      ++pos;
     if (pos >= body.size()) break;
     if (words == kSnippetTokens) return out + "…";
     size_t end = pos;
-    while (end < body.size() && body[end] != ' ' && body[end] != '\n' && body[end] != '\t' && body[end] != '\r') ++end;
+    while (end < body.size() && body[end] != ' ' && body[end] != '\n' && body[end] != '\t' &&
+           body[end] != '\r')
+      ++end;
     if (!out.empty()) out.push_back(' ');
     out.append(body.substr(pos, end - pos));
     ++words;
@@ -302,8 +314,8 @@ std::string LeadingSnippet(std::string_view body) {
 
 absl::Status CheckSpan(const common::v1::Span& span, int length, std::string_view field) {
   if (span.begin() < 0 || span.end() < span.begin() || span.end() > length) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), " span [", span.begin(), ", ", span.end(),
-                                                   ") is outside the body (", length,
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), " span [", span.begin(), ", ",
+                                                   span.end(), ") is outside the body (", length,
                                                    " code points); spans count code points, not bytes"));
   }
   return absl::OkStatus();
@@ -311,8 +323,8 @@ absl::Status CheckSpan(const common::v1::Span& span, int length, std::string_vie
 
 absl::Status CheckPageSize(int page_size, std::string_view field = "page_size") {
   if (page_size < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), " is ", page_size, ": give a positive number, or 0 for the default"));
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), " is ", page_size,
+                                                   ": give a positive number, or 0 for the default"));
   }
   return absl::OkStatus();
 }
@@ -385,7 +397,8 @@ IndexStore::ReaderLease IndexStore::AcquireReader() {
 absl::StatusOr<std::unique_ptr<IndexStore>> IndexStore::Open(const std::string& path,
                                                              const IndexStoreOptions& options) {
   if (path.empty() || path == ":memory:" || path.rfind("file::memory:", 0) == 0) {
-    return absl::InvalidArgumentError("IndexStore needs a database file path (readers open their own connections)");
+    return absl::InvalidArgumentError(
+        "IndexStore needs a database file path (readers open their own connections)");
   }
   std::unique_ptr<IndexStore> store(new IndexStore());
   store->options_ = options;
@@ -405,7 +418,9 @@ absl::StatusOr<std::unique_ptr<IndexStore>> IndexStore::Open(const std::string& 
     sqlite::Transaction tx(writer.get());
     RETURN_IF_ERROR(tx.status());
     absl::Status st = writer->Exec(kSchema);
-    if (!st.ok()) return absl::InternalError(absl::StrCat("cannot create the query schema in ", path, ": ", st.message()));
+    if (!st.ok())
+      return absl::InternalError(
+          absl::StrCat("cannot create the query schema in ", path, ": ", st.message()));
     RETURN_IF_ERROR(writer->Exec(absl::StrCat("PRAGMA user_version=", kSchemaVersion)));
     RETURN_IF_ERROR(tx.Commit());
   }
@@ -455,13 +470,15 @@ absl::Status ValidateDocument(const Document& document) {
     const std::string field = absl::StrCat("document.mentions[", i, "]");
     RETURN_IF_ERROR(CheckSpan(m.span(), length, field));
     if (!common::v1::EntityType_IsValid(m.type()) || m.type() == common::v1::ENTITY_TYPE_UNSPECIFIED) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".type is ", static_cast<int>(m.type()),
-                                                     ": give one of PERSON, ORGANIZATION, LOCATION, DATE, MISC"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".type is ", static_cast<int>(m.type()),
+                       ": give one of PERSON, ORGANIZATION, LOCATION, DATE, MISC"));
     }
     if (document.sentences_size() == 0 ? m.sentence() != 0
                                        : (m.sentence() < 0 || m.sentence() >= document.sentences_size())) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".sentence is ", m.sentence(), " but the document has ",
-                                                     document.sentences_size(), " sentences"));
+      return absl::InvalidArgumentError(absl::StrCat(field, ".sentence is ", m.sentence(),
+                                                     " but the document has ", document.sentences_size(),
+                                                     " sentences"));
     }
     RETURN_IF_ERROR(CheckDateParts(ToPartialDate(m.date()), absl::StrCat(field, ".date")));
     if (m.entity_id().size() > 512 || !IsValidUtf8(m.entity_id())) {
@@ -473,8 +490,8 @@ absl::Status ValidateDocument(const Document& document) {
     const std::string field = absl::StrCat("document.entities[", i, "]");
     if (e.id().empty()) return absl::InvalidArgumentError(absl::StrCat(field, ".id is empty"));
     if (!common::v1::EntityType_IsValid(e.type())) {
-      return absl::InvalidArgumentError(absl::StrCat(field, ".type is ", static_cast<int>(e.type()),
-                                                     ": not a known EntityType"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".type is ", static_cast<int>(e.type()), ": not a known EntityType"));
     }
   }
   return absl::OkStatus();
@@ -500,7 +517,8 @@ std::shared_ptr<const IndexStore::Matches> IndexStore::CachedSearch(const std::s
   return it->second.matches;
 }
 
-void IndexStore::CacheSearch(const std::string& key, uint64_t generation, std::shared_ptr<const Matches> matches) {
+void IndexStore::CacheSearch(const std::string& key, uint64_t generation,
+                             std::shared_ptr<const Matches> matches) {
   if (options_.search_cache_entries <= 0 || generation != generation_.load()) return;
   absl::MutexLock lock(&cache_mu_);
   absl::erase_if(cache_, [&](const auto& entry) { return entry.second.generation != generation; });
@@ -537,8 +555,9 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
 
   int64_t rowid = 0;
   {
-    ASSIGN_OR_RETURN(auto find, db->Prepare("SELECT d.doc_rowid, t.title, t.body, t.document FROM documents d "
-                                            "JOIN document_text t ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
+    ASSIGN_OR_RETURN(auto find,
+                     db->Prepare("SELECT d.doc_rowid, t.title, t.body, t.document FROM documents d "
+                                 "JOIN document_text t ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
     find.Bind(1, std::string_view(doc.id()));
     ASSIGN_OR_RETURN(bool exists, find.Step());
     result->created = !exists;
@@ -546,8 +565,8 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
       rowid = find.Int(0);
       Document old;
       if (!old.ParseFromString(find.Text(3))) {
-        return absl::DataLossError(absl::StrCat("stored copy of document ", doc.id(),
-                                                " is unreadable; rebuild the query index"));
+        return absl::DataLossError(
+            absl::StrCat("stored copy of document ", doc.id(), " is unreadable; rebuild the query index"));
       }
       old.set_body(find.Text(2));
       RETURN_IF_ERROR(ApplyContributions(db, ComputeContributions(old), -1));
@@ -556,8 +575,9 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
       fts_delete.Bind(1, rowid).Bind(2, std::string_view(find.Text(1))).Bind(3, std::string_view(old.body()));
       RETURN_IF_ERROR(fts_delete.Run());
       for (std::string_view table : {"mentions", "entity_docs", "entity_sentences", "sentences"}) {
-        ASSIGN_OR_RETURN(auto del, db->Prepare(absl::StrCat("DELETE FROM ", absl::string_view(table.data(), table.size()),
-                                                            " WHERE doc_rowid = ?1")));
+        ASSIGN_OR_RETURN(
+            auto del, db->Prepare(absl::StrCat("DELETE FROM ", absl::string_view(table.data(), table.size()),
+                                               " WHERE doc_rowid = ?1")));
         del.Bind(1, rowid);
         RETURN_IF_ERROR(del.Run());
       }
@@ -568,7 +588,8 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
     const std::string sql =
         result->created
             ? "INSERT INTO documents(id, title, url, source, published_year, published_month, "
-              "published_day, published_key, published_lo, published_hi, language, external_id, received_time, "
+              "published_day, published_key, published_lo, published_hi, language, external_id, "
+              "received_time, "
               "type_mask, mention_count) "
               "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
             : "UPDATE documents SET title = ?2, url = ?3, source = ?4, published_year = ?5, "
@@ -595,9 +616,13 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
     if (result->created) rowid = db->LastInsertRowId();
   }
   {
-    ASSIGN_OR_RETURN(auto text, db->Prepare("INSERT OR REPLACE INTO document_text(doc_rowid, title, body, document) "
-                                            "VALUES(?1, ?2, ?3, ?4)"));
-    text.Bind(1, rowid).Bind(2, std::string_view(doc.title())).Bind(3, std::string_view(doc.body())).BindBlob(4, blob);
+    ASSIGN_OR_RETURN(auto text,
+                     db->Prepare("INSERT OR REPLACE INTO document_text(doc_rowid, title, body, document) "
+                                 "VALUES(?1, ?2, ?3, ?4)"));
+    text.Bind(1, rowid)
+        .Bind(2, std::string_view(doc.title()))
+        .Bind(3, std::string_view(doc.body()))
+        .BindBlob(4, blob);
     RETURN_IF_ERROR(text.Run());
     ASSIGN_OR_RETURN(auto fts, db->Prepare("INSERT INTO docs_fts(rowid, title, body) VALUES(?1, ?2, ?3)"));
     fts.Bind(1, rowid).Bind(2, std::string_view(doc.title())).Bind(3, std::string_view(doc.body()));
@@ -606,9 +631,10 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
 
   const CodePointIndex cp_index(doc.body());
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare("INSERT INTO mentions(doc_rowid, ordinal, entity_id, type, text, begin, "
-                                            "end, sentence, date_year, date_month, date_day) "
-                                            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO mentions(doc_rowid, ordinal, entity_id, type, text, begin, "
+                                 "end, sentence, date_year, date_month, date_day) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
     for (int i = 0; i < doc.mentions_size(); ++i) {
       const common::v1::Mention& m = doc.mentions(i);
       RETURN_IF_ERROR(stmt.Reset());
@@ -632,10 +658,11 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
   // Entities: the document's list wins; entities only named by mentions get
   // the mention's name and type (their kind is kept if already known).
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare("INSERT INTO entities(id, name, type, kind) VALUES(?1, ?2, ?3, ?4) "
-                                            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
-                                            "type = excluded.type, kind = CASE WHEN excluded.kind = '' "
-                                            "THEN kind ELSE excluded.kind END"));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO entities(id, name, type, kind) VALUES(?1, ?2, ?3, ?4) "
+                                 "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                                 "type = excluded.type, kind = CASE WHEN excluded.kind = '' "
+                                 "THEN kind ELSE excluded.kind END"));
     std::map<std::string, std::tuple<std::string, int, std::string>> entities;
     for (const common::v1::Mention& m : doc.mentions()) {
       if (!IsEntityMention(m) || entities.count(m.entity_id())) continue;
@@ -647,7 +674,8 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
       auto it = entities.find(e.id());
       int type = e.type();
       if (type == common::v1::ENTITY_TYPE_UNSPECIFIED && it != entities.end()) type = std::get<1>(it->second);
-      std::string name = !e.name().empty() ? e.name() : (it != entities.end() ? std::get<0>(it->second) : e.id());
+      std::string name =
+          !e.name().empty() ? e.name() : (it != entities.end() ? std::get<0>(it->second) : e.id());
       entities[e.id()] = {name, type, e.kind()};
     }
     for (const auto& [id, fields] : entities) {
@@ -666,7 +694,10 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
                                             "published_key) VALUES(?1, ?2, ?3, ?4)"));
     for (const auto& [entity_id, count] : contributions.entity_mentions) {
       RETURN_IF_ERROR(stmt.Reset());
-      stmt.Bind(1, std::string_view(entity_id)).Bind(2, rowid).Bind(3, int64_t{count}).Bind(4, int64_t{published_key});
+      stmt.Bind(1, std::string_view(entity_id))
+          .Bind(2, rowid)
+          .Bind(3, int64_t{count})
+          .Bind(4, int64_t{published_key});
       RETURN_IF_ERROR(stmt.Run());
     }
   }
@@ -678,8 +709,9 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
     }
   }
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare("INSERT INTO entity_sentences(entity_id, doc_rowid, sentence, date_key) "
-                                            "VALUES(?1, ?2, ?3, ?4)"));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO entity_sentences(entity_id, doc_rowid, sentence, date_key) "
+                                 "VALUES(?1, ?2, ?3, ?4)"));
     for (const auto& [entity_id, sentences] : contributions.entity_sentences) {
       for (int sentence : sentences) {
         RETURN_IF_ERROR(stmt.Reset());
@@ -692,9 +724,10 @@ absl::Status IndexStore::IndexLocked(const Document& input, IndexResult* result)
     }
   }
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare("INSERT INTO sentences(doc_rowid, sentence, begin, end, text, date_year, "
-                                            "date_month, date_day, date_key, date_lo, date_hi, date_from_text) "
-                                            "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO sentences(doc_rowid, sentence, begin, end, text, date_year, "
+                                 "date_month, date_day, date_key, date_lo, date_hi, date_from_text) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
     for (const auto& [sentence, dated] : sentence_dates) {
       const common::v1::Span& span = doc.sentences(sentence);
       const auto& [date, from_text] = dated;
@@ -754,9 +787,9 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
         "date_from/date_to)");
   }
   const int page_size = ClampPageSize(query.page_size, 10, 100);
-  const uint64_t fingerprint =
-      Fnv1a64(absl::StrCat("q=", parsed.fts_expression, "|e=", absl::StrJoin(entity_ids, ","), "|t=", type_mask,
-                           "|d=", range.active ? range.from_key : 0, "-", range.active ? range.to_key : 0));
+  const uint64_t fingerprint = Fnv1a64(
+      absl::StrCat("q=", parsed.fts_expression, "|e=", absl::StrJoin(entity_ids, ","), "|t=", type_mask,
+                   "|d=", range.active ? range.from_key : 0, "-", range.active ? range.to_key : 0));
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "search", fingerprint));
 
   // Phase 1: every matching document, ranked; only narrow tables are read
@@ -774,11 +807,10 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
   auto entity_iter = entity_ids.begin();
   if (!parsed.empty()) {
     rowid_column = "docs_fts.rowid";
-    sql = absl::StrCat("SELECT docs_fts.rowid, bm25(docs_fts, ", kTitleWeight, ", 1.0) AS rank FROM docs_fts",
-                       needs_documents && !filter_in_memory
-                           ? " CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid"
-                           : "",
-                       " WHERE docs_fts MATCH ?1");
+    sql = absl::StrCat(
+        "SELECT docs_fts.rowid, bm25(docs_fts, ", kTitleWeight, ", 1.0) AS rank FROM docs_fts",
+        needs_documents && !filter_in_memory ? " CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid" : "",
+        " WHERE docs_fts MATCH ?1");
     args.push_back(Txt(parsed.fts_expression));
     // Sorted in C++: SQLite's sorter is slower on large match lists.
   } else if (entity_iter != entity_ids.end()) {
@@ -814,7 +846,8 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
 
   std::string cache_key = sql;
   for (const Arg& arg : args) {
-    absl::StrAppend(&cache_key, "\x1f", arg.is_text ? "t" : "n", arg.is_text ? arg.text : absl::StrCat(arg.number));
+    absl::StrAppend(&cache_key, "\x1f", arg.is_text ? "t" : "n",
+                    arg.is_text ? arg.text : absl::StrCat(arg.number));
   }
   // The unfiltered list's key is that of the same search without filters.
   const std::string unfiltered_key = cache_key;
@@ -945,11 +978,12 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
           ? "SELECT d.id, d.title, d.source, d.published_year, d.published_month, d.published_day, "
             "substr(t.body, 1, 600) FROM documents d JOIN document_text t ON t.doc_rowid = d.doc_rowid "
             "WHERE d.doc_rowid = ?1"
-          : absl::StrCat("SELECT d.id, d.title, d.source, d.published_year, d.published_month, d.published_day, "
-                         "snippet(docs_fts, 1, '[', ']', '…', ",
-                         kSnippetTokens,
-                         ") FROM docs_fts CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid "
-                         "WHERE docs_fts MATCH ?2 AND docs_fts.rowid = ?1");
+          : absl::StrCat(
+                "SELECT d.id, d.title, d.source, d.published_year, d.published_month, d.published_day, "
+                "snippet(docs_fts, 1, '[', ']', '…', ",
+                kSnippetTokens,
+                ") FROM docs_fts CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid "
+                "WHERE docs_fts MATCH ?2 AND docs_fts.rowid = ?1");
   ASSIGN_OR_RETURN(auto detail, db->Prepare(detail_sql));
   for (size_t i = static_cast<size_t>(offset); i < end; ++i) {
     RETURN_IF_ERROR(detail.Reset());
@@ -967,29 +1001,31 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
     hit.score = parsed.empty() ? 0.0 : matches[i].second;
     page.hits.push_back(std::move(hit));
   }
-  if (end < matches.size()) page.next_page_token = EncodePageToken("search", fingerprint, static_cast<int64_t>(end));
+  if (end < matches.size())
+    page.next_page_token = EncodePageToken("search", fingerprint, static_cast<int64_t>(end));
   return page;
 }
 
 absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::LoadDocFilterInfos(
     sqlite::Db* db) {
   auto infos = std::make_shared<DocFilterInfoMap>();
-  ASSIGN_OR_RETURN(auto stmt, db->Prepare("SELECT doc_rowid, COALESCE(published_lo, 0), COALESCE(published_hi, 0), "
-                                          "type_mask FROM documents"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   db->Prepare("SELECT doc_rowid, COALESCE(published_lo, 0), COALESCE(published_hi, 0), "
+                               "type_mask FROM documents"));
   while (true) {
     auto row = stmt.Step();
     if (!row.ok()) {
       return absl::Status(row.status().code(), absl::StrCat("search failed: ", row.status().message()));
     }
     if (!*row) break;
-    (*infos)[stmt.Int(0)] = DocFilterInfo{static_cast<int32_t>(stmt.Int(1)), static_cast<int32_t>(stmt.Int(2)),
-                                          stmt.Int(3)};
+    (*infos)[stmt.Int(0)] =
+        DocFilterInfo{static_cast<int32_t>(stmt.Int(1)), static_cast<int32_t>(stmt.Int(2)), stmt.Int(3)};
   }
   return std::shared_ptr<const DocFilterInfoMap>(std::move(infos));
 }
 
-absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::DocFilterInfos(sqlite::Db* db,
-                                                                                              uint64_t generation) {
+absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::DocFilterInfos(
+    sqlite::Db* db, uint64_t generation) {
   {
     absl::MutexLock lock(&doc_info_mu_);
     if (doc_info_ != nullptr && doc_info_generation_ == generation) return doc_info_;
@@ -1012,9 +1048,11 @@ absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::
 namespace {
 
 constexpr std::string_view kRelatedSelect =
-    "SELECT c.other_id, COALESCE(e.name, c.other_id), COALESCE(e.type, 0), c.document_count, c.sentence_count "
+    "SELECT c.other_id, COALESCE(e.name, c.other_id), COALESCE(e.type, 0), c.document_count, "
+    "c.sentence_count "
     "FROM cooccurrence c LEFT JOIN entities e ON e.id = c.other_id WHERE c.entity_id = ?1";
-constexpr std::string_view kRelatedOrder = " ORDER BY c.document_count DESC, c.sentence_count DESC, c.other_id";
+constexpr std::string_view kRelatedOrder =
+    " ORDER BY c.document_count DESC, c.sentence_count DESC, c.other_id";
 
 RelatedEntity ReadRelated(const sqlite::Statement& stmt) {
   RelatedEntity r;
@@ -1031,8 +1069,8 @@ RelatedEntity ReadRelated(const sqlite::Statement& stmt) {
 absl::StatusOr<EntityProfile> IndexStore::GetEntityProfile(const std::string& entity_id, int related_limit) {
   RETURN_IF_ERROR(CheckEntityId(entity_id, "entity_id"));
   if (related_limit < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("related_limit is ", related_limit, ": give a positive number, or 0 for the default (10)"));
+    return absl::InvalidArgumentError(absl::StrCat("related_limit is ", related_limit,
+                                                   ": give a positive number, or 0 for the default (10)"));
   }
   const int limit = ClampPageSize(related_limit, 10, 100);
   ReaderLease lease = AcquireReader();
@@ -1042,11 +1080,10 @@ absl::StatusOr<EntityProfile> IndexStore::GetEntityProfile(const std::string& en
   EntityProfile profile;
   profile.entity_id = entity_id;
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare(
-        "SELECT COUNT(*), COALESCE(SUM(mention_count), 0), "
-        "MIN(CASE WHEN published_key >= 10000 THEN published_key END), "
-        "MAX(CASE WHEN published_key >= 10000 THEN published_key END) "
-        "FROM entity_docs WHERE entity_id = ?1"));
+    ASSIGN_OR_RETURN(auto stmt, db->Prepare("SELECT COUNT(*), COALESCE(SUM(mention_count), 0), "
+                                            "MIN(CASE WHEN published_key >= 10000 THEN published_key END), "
+                                            "MAX(CASE WHEN published_key >= 10000 THEN published_key END) "
+                                            "FROM entity_docs WHERE entity_id = ?1"));
     stmt.Bind(1, std::string_view(entity_id));
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row || stmt.Int(0) == 0) return NoDocumentMentions(entity_id);
@@ -1073,9 +1110,10 @@ absl::StatusOr<EntityProfile> IndexStore::GetEntityProfile(const std::string& en
     }
   }
   {
-    ASSIGN_OR_RETURN(auto stmt, db->Prepare(absl::StrCat(absl::string_view(kRelatedSelect.data(), kRelatedSelect.size()),
-                                                         absl::string_view(kRelatedOrder.data(), kRelatedOrder.size()),
-                                                         " LIMIT ?2")));
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare(absl::StrCat(absl::string_view(kRelatedSelect.data(), kRelatedSelect.size()),
+                                              absl::string_view(kRelatedOrder.data(), kRelatedOrder.size()),
+                                              " LIMIT ?2")));
     stmt.Bind(1, std::string_view(entity_id)).Bind(2, int64_t{limit});
     while (true) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -1095,7 +1133,8 @@ absl::StatusOr<RelatedPage> IndexStore::Related(const RelatedQuery& query) {
   }
   if (type == common::v1::ENTITY_TYPE_DATE) {
     return absl::InvalidArgumentError(
-        "type is DATE, but dates are not entities: give PERSON, ORGANIZATION, LOCATION, MISC or leave it unset");
+        "type is DATE, but dates are not entities: give PERSON, ORGANIZATION, LOCATION, MISC or leave it "
+        "unset");
   }
   const int page_size = ClampPageSize(query.page_size, 20, 200);
   const uint64_t fingerprint = Fnv1a64(absl::StrCat("e=", query.entity_id, "|t=", type));
@@ -1133,8 +1172,8 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
     return absl::InvalidArgumentError("entity_ids is empty: give one or more entity ids (at most 10)");
   }
   if (query.entity_ids.size() > static_cast<size_t>(kMaxTimelineEntities)) {
-    return absl::InvalidArgumentError(absl::StrCat("entity_ids has ", query.entity_ids.size(), " ids; at most ",
-                                                   kMaxTimelineEntities));
+    return absl::InvalidArgumentError(
+        absl::StrCat("entity_ids has ", query.entity_ids.size(), " ids; at most ", kMaxTimelineEntities));
   }
   std::vector<std::string> entity_ids;
   for (size_t i = 0; i < query.entity_ids.size(); ++i) {
@@ -1154,8 +1193,8 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
   std::vector<std::string> sorted_ids = entity_ids;
   std::sort(sorted_ids.begin(), sorted_ids.end());
   const uint64_t fingerprint =
-      Fnv1a64(absl::StrCat("e=", absl::StrJoin(sorted_ids, ","), "|d=", range.active ? range.from_key : 0, "-",
-                           range.active ? range.to_key : 0, "|c=", cap));
+      Fnv1a64(absl::StrCat("e=", absl::StrJoin(sorted_ids, ","), "|d=", range.active ? range.from_key : 0,
+                           "-", range.active ? range.to_key : 0, "|c=", cap));
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "timeline", fingerprint));
 
   ReaderLease lease = AcquireReader();
@@ -1263,9 +1302,10 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
     if (static_cast<int>(undated.size()) > page_size) undated.resize(page_size);
   }
 
-  ASSIGN_OR_RETURN(auto detail, db->Prepare("SELECT s.date_year, s.date_month, s.date_day, s.date_from_text, d.id, "
-                                            "d.title, s.text FROM sentences s JOIN documents d ON "
-                                            "d.doc_rowid = s.doc_rowid WHERE s.doc_rowid = ?1 AND s.sentence = ?2"));
+  ASSIGN_OR_RETURN(auto detail,
+                   db->Prepare("SELECT s.date_year, s.date_month, s.date_day, s.date_from_text, d.id, "
+                               "d.title, s.text FROM sentences s JOIN documents d ON "
+                               "d.doc_rowid = s.doc_rowid WHERE s.doc_rowid = ?1 AND s.sentence = ?2"));
   const auto read = [&](const std::vector<Ref>& refs, std::vector<TimelineItem>* out) -> absl::Status {
     for (const Ref& ref : refs) {
       RETURN_IF_ERROR(detail.Reset());
@@ -1296,8 +1336,9 @@ absl::StatusOr<Document> IndexStore::GetDocument(const std::string& document_id)
   }
   ReaderLease lease = AcquireReader();
   RETURN_IF_ERROR(lease.status());
-  ASSIGN_OR_RETURN(auto stmt, lease.db()->Prepare("SELECT t.document, t.body FROM documents d JOIN document_text t "
-                                                   "ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
+  ASSIGN_OR_RETURN(auto stmt,
+                   lease.db()->Prepare("SELECT t.document, t.body FROM documents d JOIN document_text t "
+                                       "ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
   stmt.Bind(1, std::string_view(document_id));
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   if (!row) return absl::NotFoundError(absl::StrCat("no indexed document with id ", document_id));

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <chrono>
 #include <cstdlib>
 #include <random>
 #include <set>
@@ -123,9 +123,10 @@ TEST_F(IndexStoreTest, EntityFilterWithoutTextListsNewestFirst) {
   EXPECT_EQ(page.total_size, 2);
   EXPECT_EQ(page.hits[0].score, 0);
   // Without text the snippet is the beginning of the body.
-  EXPECT_EQ(page.hits[0].snippet,
-            "On the evening of 18th September, President Jiang had a phone conversation with Russian President "
-            "Putin. The two leaders discussed the fight against terrorism…");
+  EXPECT_EQ(
+      page.hits[0].snippet,
+      "On the evening of 18th September, President Jiang had a phone conversation with Russian President "
+      "Putin. The two leaders discussed the fight against terrorism…");
 }
 
 TEST_F(IndexStoreTest, EntityFilterCombinesWithText) {
@@ -237,7 +238,8 @@ TEST_F(IndexStoreTest, ProfileCountsAliasesAndDates) {
   EXPECT_THAT(profile->aliases, ElementsAre("Jiang", "Jiang Zemin"));
   EXPECT_EQ(profile->first_seen, (PartialDate{2001, 6, 15}));
   EXPECT_EQ(profile->last_seen, (PartialDate{2001, 9, 19}));
-  EXPECT_THAT(Ids(profile->related), ElementsAre(kPutin, kRussia, kChina, kSco, kMoscow, kUnsc, kShanghai, kZurich));
+  EXPECT_THAT(Ids(profile->related),
+              ElementsAre(kPutin, kRussia, kChina, kSco, kMoscow, kUnsc, kShanghai, kZurich));
   EXPECT_EQ(profile->related[0].document_count, 4);
   EXPECT_EQ(profile->related[0].sentence_count, 5);
   EXPECT_EQ(profile->related[0].name, "Vladimir Putin");
@@ -260,7 +262,8 @@ TEST_F(IndexStoreTest, ProfileCountsAliasesAndDates) {
 TEST_F(IndexStoreTest, ProfileErrors) {
   auto missing = store_->GetEntityProfile("person:jiang-zemn", 0);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("no indexed document mentions entity person:jiang-zemn"));
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("no indexed document mentions entity person:jiang-zemn"));
   EXPECT_EQ(store_->GetEntityProfile("", 0).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->GetEntityProfile(kJiang, -1).status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -321,7 +324,8 @@ TEST_F(IndexStoreTest, TimelineOrdersSentencesMentioningAllEntities) {
                                                  "2001-09-18 text d-call", "2001-09-19 pub d-call"));
   EXPECT_THAT(Describe(page->undated), ElementsAre(" pub d-cafe"));
   EXPECT_EQ(page->items[2].text,
-            "On the evening of 18th September, President Jiang had a phone conversation with Russian President Putin.");
+            "On the evening of 18th September, President Jiang had a phone conversation with Russian "
+            "President Putin.");
   EXPECT_EQ(page->items[2].title, "Jiang and Putin discuss terrorism by phone");
   EXPECT_EQ(page->items[3].text, "Putin thanked Jiang for his condolences.");
   EXPECT_TRUE(page->next_page_token.empty());
@@ -335,7 +339,8 @@ TEST_F(IndexStoreTest, TimelineYearlessTextDateIsUndated) {
   EXPECT_THAT(Describe(page->undated), ElementsAre("XXXX-09-17 text d-treaty", " pub d-cafe"));
   EXPECT_EQ(page->items.size(), 5u);  // call: 3 sentences; summit 1; treaty 1 dated (+1 undated)
   // Without a year, the text's date still wins over the publication date.
-  EXPECT_EQ(page->undated[0].text, "The treaty was first discussed on 17 September, officials said, as Jiang recalled.");
+  EXPECT_EQ(page->undated[0].text,
+            "The treaty was first discussed on 17 September, officials said, as Jiang recalled.");
 }
 
 TEST_F(IndexStoreTest, TimelineDateFilterAndPagination) {
@@ -676,7 +681,8 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
   std::mt19937 rng(42);
   std::vector<std::string> vocabulary;
   for (int i = 0; i < 5000; ++i) vocabulary.push_back("w" + std::to_string(i));
-  const std::vector<std::string> common_words = {"the", "and", "president", "china", "russia", "talks", "security"};
+  const std::vector<std::string> common_words = {"the",    "and",   "president", "china",
+                                                 "russia", "talks", "security"};
   std::vector<std::string> entity_ids;
   for (int i = 0; i < 600; ++i) entity_ids.push_back("person:e" + std::to_string(i));
   auto zipf = [&](int n) {  // rough Zipf: index ~ n^(u^2)
@@ -766,7 +772,7 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
     }
   };
   constexpr int kKinds = 6;  // the concurrent mix: searches and profiles
-  const char* kKindNames[] = {"common+word", "word+entity+date", "profile",      "or-common", "entity-only",
+  const char* kKindNames[] = {"common+word", "word+entity+date", "profile",       "or-common", "entity-only",
                               "one word",    "timeline hot",     "timeline pair", "related"};
   for (int kind = 0; kind < 9; ++kind) {
     std::mt19937 local(kind);
@@ -774,7 +780,8 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
     for (int i = 0; i < 30; ++i) {
       const auto t0 = std::chrono::steady_clock::now();
       EXPECT_TRUE(run_query(kind, local));
-      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      times.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(times.begin(), times.end());
     std::printf("single client %-18s p50 %.2f ms max %.2f ms\n", kKindNames[kind], times[15], times.back());
@@ -789,7 +796,8 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
         const auto t0 = std::chrono::steady_clock::now();
         const bool ok = run_query(i % kKinds, local);
         if (!ok) ADD_FAILURE() << "query failed";
-        latencies[c].push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        latencies[c].push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
       }
     });
   }
@@ -797,8 +805,8 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
   std::vector<double> all;
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  std::printf("queries %zu p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms\n", all.size(), all[all.size() / 2],
-              all[all.size() * 95 / 100], all[all.size() * 99 / 100], all.back());
+  std::printf("queries %zu p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms\n", all.size(),
+              all[all.size() / 2], all[all.size() * 95 / 100], all[all.size() * 99 / 100], all.back());
 }
 
 }  // namespace

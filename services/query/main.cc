@@ -13,16 +13,19 @@
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(int, port, 50053, "Port to listen on (0: pick a free one)");
-ABSL_FLAG(std::string, data_dir, ".dossier", "Directory of the service's data; the index is <data_dir>/query.db");
+ABSL_FLAG(std::string, data_dir, ".dossier",
+          "Directory of the service's data; the index is <data_dir>/query.db");
 ABSL_FLAG(int, reader_connections, 4, "SQLite read connections: how many reads run at once");
-ABSL_FLAG(int, search_cache_entries, 64,
-          "Ranked match lists of recent searches kept for next pages and repeats (cleared on every Index); 0: off");
+ABSL_FLAG(
+    int, search_cache_entries, 64,
+    "Ranked match lists of recent searches kept for next pages and repeats (cleared on every Index); 0: off");
 
 int main(int argc, char** argv) {
   dossier::BlockTerminationSignals();
-  dossier::ParseFlagsWithEnv(argc, argv,
-                             "dossier-query: the Dossier read model (search, entity profiles, related "
-                             "entities, timelines).\nUsage: dossier-query [--port=50053] [--data_dir=.dossier]");
+  dossier::ParseFlagsWithEnv(
+      argc, argv,
+      "dossier-query: the Dossier read model (search, entity profiles, related "
+      "entities, timelines).\nUsage: dossier-query [--port=50053] [--data_dir=.dossier]");
   dossier::InitServiceLogging("query");
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -44,8 +47,8 @@ int main(int argc, char** argv) {
   spdlog::info("index {} open", db_path);
 
   dossier::query::QueryServiceImpl service(store->get());
-  absl::Status status = dossier::RunServer(dossier::ServerOptionsFromFlags(absl::GetFlag(FLAGS_port)), {&service},
-                                           {"dossier.query.v1.QueryService"});
+  absl::Status status = dossier::RunServer(dossier::ServerOptionsFromFlags(absl::GetFlag(FLAGS_port)),
+                                           {&service}, {"dossier.query.v1.QueryService"});
   if (!status.ok()) {
     spdlog::critical("{}", status.ToString());
     return 1;

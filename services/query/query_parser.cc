@@ -178,8 +178,7 @@ absl::StatusOr<ParsedQuery> ParseQuery(std::string_view query) {
     }
   }
   if (required.empty() && !excluded.empty()) {
-    return Invalid(
-        "the query only excludes terms (-word): add at least one word or phrase to search for");
+    return Invalid("the query only excludes terms (-word): add at least one word or phrase to search for");
   }
   ParsedQuery parsed;
   parsed.term_count = term_count;

@@ -50,7 +50,8 @@ TEST(QueryParserTest, LeadingMinusExcludes) {
 TEST(QueryParserTest, TrailingStarIsPrefix) { EXPECT_EQ(Expr("terror*"), "\"terror\" *"); }
 
 TEST(QueryParserTest, Fts5SyntaxInUserTextIsInert) {
-  EXPECT_EQ(Expr("NEAR(a b) AND NOT title:x"), "\"NEAR(a\" AND \"b)\" AND \"AND\" AND \"NOT\" AND \"title:x\"");
+  EXPECT_EQ(Expr("NEAR(a b) AND NOT title:x"),
+            "\"NEAR(a\" AND \"b)\" AND \"AND\" AND \"NOT\" AND \"title:x\"");
   EXPECT_EQ(Expr("^start col:{a}"), "\"^start\" AND \"col:{a}\"");
 }
 

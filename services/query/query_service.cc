@@ -10,7 +10,9 @@
 namespace dossier::query {
 namespace {
 
-PartialDate FromProto(const common::v1::DateValue& date) { return PartialDate{date.year(), date.month(), date.day()}; }
+PartialDate FromProto(const common::v1::DateValue& date) {
+  return PartialDate{date.year(), date.month(), date.day()};
+}
 
 void ToProto(const PartialDate& date, common::v1::DateValue* out) {
   out->set_year(date.year);
@@ -80,9 +82,11 @@ grpc::Status QueryServiceImpl::Search(grpc::ServerContext*, const v1::SearchRequ
   return grpc::Status::OK;
 }
 
-grpc::Status QueryServiceImpl::GetEntityProfile(grpc::ServerContext*, const v1::GetEntityProfileRequest* request,
+grpc::Status QueryServiceImpl::GetEntityProfile(grpc::ServerContext*,
+                                                const v1::GetEntityProfileRequest* request,
                                                 v1::EntityProfile* response) {
-  absl::StatusOr<EntityProfile> profile = store_->GetEntityProfile(request->entity_id(), request->related_limit());
+  absl::StatusOr<EntityProfile> profile =
+      store_->GetEntityProfile(request->entity_id(), request->related_limit());
   if (!profile.ok()) return ToGrpcStatus(profile.status());
   response->set_entity_id(profile->entity_id);
   response->set_name(profile->name);

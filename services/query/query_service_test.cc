@@ -184,15 +184,19 @@ TEST_F(QueryServiceTest, ReadErrorsHaveCanonicalCodes) {
 
   v1::RelatedRequest related_request;
   v1::RelatedResponse related;
-  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   related_request.set_entity_id("person:nobody");
-  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(),
+            grpc::StatusCode::NOT_FOUND);
   related_request.set_entity_id(kJiang);
   related_request.set_page_size(-5);
-  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
   related_request.set_page_size(0);
   related_request.set_type(static_cast<common::v1::EntityType>(12));
-  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(service_->Related(&context_, &related_request, &related).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   v1::TimelineRequest timeline_request;
   v1::TimelineResponse timeline;

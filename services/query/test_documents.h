@@ -24,7 +24,8 @@ using common::v1::EntityType;
 // in the current sentence, so spans are always right (code points).
 class DocBuilder {
  public:
-  DocBuilder(std::string id, std::string title, int year, int month, int day, std::string source = "Test Daily") {
+  DocBuilder(std::string id, std::string title, int year, int month, int day,
+             std::string source = "Test Daily") {
     doc_.set_id(std::move(id));
     doc_.set_title(std::move(title));
     doc_.set_source(std::move(source));
@@ -79,8 +80,12 @@ class DocBuilder {
       span->set_end(index.ToCodePoint(e));
     }
     for (size_t i = 0; i < mention_bytes_.size(); ++i) {
-      doc.mutable_mentions(static_cast<int>(i))->mutable_span()->set_begin(index.ToCodePoint(mention_bytes_[i].first));
-      doc.mutable_mentions(static_cast<int>(i))->mutable_span()->set_end(index.ToCodePoint(mention_bytes_[i].second));
+      doc.mutable_mentions(static_cast<int>(i))
+          ->mutable_span()
+          ->set_begin(index.ToCodePoint(mention_bytes_[i].first));
+      doc.mutable_mentions(static_cast<int>(i))
+          ->mutable_span()
+          ->set_end(index.ToCodePoint(mention_bytes_[i].second));
     }
     return doc;
   }
@@ -126,7 +131,9 @@ inline constexpr char kZurich[] = "place:zurich";
 // d-call: phone call, published 2001-09-19; the call itself dated in the text.
 inline Document PhoneCallDocument() {
   DocBuilder b("d-call", "Jiang and Putin discuss terrorism by phone", 2001, 9, 19, "People's Daily");
-  b.Sentence("On the evening of 18th September, President Jiang had a phone conversation with Russian President Putin.")
+  b.Sentence(
+       "On the evening of 18th September, President Jiang had a phone conversation with Russian President "
+       "Putin.")
       .Date("the evening of 18th September", 2001, 9, 18)
       .Entity("Jiang", kJiang, kPerson, "Jiang Zemin")
       .Entity("Russian", kRussia, kLocation, "Russia")
@@ -154,8 +161,8 @@ inline Document SummitDocument() {
   b.Sentence("President Jiang Zemin welcomed President Vladimir Putin to the summit.")
       .Entity("Jiang Zemin", kJiang, kPerson, "Jiang Zemin")
       .Entity("Vladimir Putin", kPutin, kPerson, "Vladimir Putin");
-  b.Sentence("The SCO leaders signed a convention on combating terrorism.").Entity("SCO", kSco, kOrg,
-                                                                                  "Shanghai Cooperation Organization");
+  b.Sentence("The SCO leaders signed a convention on combating terrorism.")
+      .Entity("SCO", kSco, kOrg, "Shanghai Cooperation Organization");
   b.Sentence("A treaty was not on the agenda.");
   return b.Build();
 }
@@ -180,7 +187,8 @@ inline Document TreatyDocument() {
 // d-cafe: no publication date; diacritics.
 inline Document CafeDocument() {
   DocBuilder b("d-cafe", "Café owners in Zürich protest", 0, 0, 0, "Tagblatt");
-  b.Sentence("Café owners in Zürich protested against new rules.").Entity("Zürich", kZurich, kLocation, "Zürich");
+  b.Sentence("Café owners in Zürich protested against new rules.")
+      .Entity("Zürich", kZurich, kLocation, "Zürich");
   b.Sentence("Putin was not mentioned by the protesters, but Jiang was.")
       .Entity("Putin", kPutin, kPerson, "Vladimir Putin")
       .Entity("Jiang", kJiang, kPerson, "Jiang Zemin");
@@ -219,8 +227,8 @@ inline std::string FreshDbPath() {
   static std::atomic<int> counter{0};
   const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              ("dossier-query-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" +
-                               (info ? std::string(info->name()) : std::string("x")));
+                              ("dossier-query-" + std::to_string(getpid()) + "-" + std::to_string(counter++) +
+                               "-" + (info ? std::string(info->name()) : std::string("x")));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   TestDirs().dirs.push_back(dir);

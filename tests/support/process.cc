@@ -118,8 +118,11 @@ int WaitFor(pid_t pid, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-ServiceProcess::ServiceProcess(std::string binary, std::string health_name, std::vector<std::string> args, int port)
-    : binary_(std::move(binary)), health_name_(std::move(health_name)), args_(std::move(args)),
+ServiceProcess::ServiceProcess(std::string binary, std::string health_name, std::vector<std::string> args,
+                               int port)
+    : binary_(std::move(binary)),
+      health_name_(std::move(health_name)),
+      args_(std::move(args)),
       requested_port_(port) {
   dir_ = MakeTempDir("dossier-proc");
 }
@@ -225,7 +228,8 @@ absl::Status Cluster::Start(bool start_query, std::vector<std::string> ingest_ar
   ingest_args.push_back("--entity_addr=" + entity_->address());
   ingest_args.push_back(absl::StrCat("--query_addr=127.0.0.1:", query_port_));
   ingest_args.push_back("--retry_max_backoff_ms=500");
-  ingest_ = std::make_unique<ServiceProcess>("dossier-ingest", "dossier.ingest.v1.IngestService", ingest_args);
+  ingest_ =
+      std::make_unique<ServiceProcess>("dossier-ingest", "dossier.ingest.v1.IngestService", ingest_args);
   return ingest_->Start();
 }
 
