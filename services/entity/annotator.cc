@@ -458,9 +458,36 @@ class Annotator {
           continue;
         }
       }
+      // "Prime" (Minister), "Vice-Premier": titles are evidence, not names.
+      if (!position && IsTitleOnly(i, end, se)) {
+        i = std::max(end, i + 1);
+        continue;
+      }
       AddChunk(i, end, s, position, has_of);
       i = std::max(end, i + 1);
     }
+  }
+
+  // True when [b, e) holds only title words and title modifiers ("Vice",
+  // "Prime", "-", "Premier") and either contains a title or comes right
+  // before one ("Prime" in "Prime Minister"). Modifiers that are organisation
+  // keywords ("Party", "Council") make a name, not a title.
+  bool IsTitleOnly(int b, int e, int se) const {
+    bool any_title = false;
+    for (int k = b; k < e; ++k) {
+      if (!Tok(k).word()) {
+        if (Norm(k) != "-") return false;
+        continue;
+      }
+      const std::string_view n = Norm(k);
+      if (IsPersonTitle(n)) {
+        any_title = true;
+      } else if (!IsTitleModifier(n) || IsOrgKeyword(n)) {
+        return false;
+      }
+    }
+    if (any_title) return true;
+    return e < se && CapWord(e) && IsPersonTitle(Norm(e));
   }
 
   void AddChunk(int b, int e, int s, bool position, bool has_of) {
@@ -706,6 +733,7 @@ class Annotator {
       if (IsLocationKeyword(n)) return EntityType::kLocation;
     }
     const int words = WordCount(c);
+    if (words == 1 && IsDiseaseName(Norm(c.tb))) return EntityType::kMisc;
     if (words == 1 && Tok(c.tb).Has(kTokAllCaps) && Norm(c.tb).size() <= 8) return EntityType::kOrganization;
     if (words >= 2 && words <= 4 && LooksLikePerson(c)) return EntityType::kPerson;
     if (c.location_cue) return EntityType::kLocation;
@@ -1114,6 +1142,21 @@ class Annotator {
     return best;
   }
 
+  // The KB entity an adjective stands for when the KB has no such alias
+  // ("European" -> org:EU); -2 for a known adjective whose entity is not in
+  // the KB (never a name of its own), -1 for other words.
+  int OrgOfAdjective(std::string_view folded) const {
+    static constexpr std::pair<std::string_view, std::string_view> kAdjectives[] = {
+        {"european", "org:EU"},
+    };
+    for (const auto& [adjective, id] : kAdjectives) {
+      if (folded != adjective) continue;
+      const int e = kb_.Find(id);
+      return e >= 0 ? e : -2;
+    }
+    return -1;
+  }
+
   void ResolveShort(Candidate& c) {
     const std::string_view token = Norm(c.tb);
     const Token& tok = Tok(c.tb);
@@ -1208,7 +1251,20 @@ class Annotator {
       }
       return;
     }
-    if (IsStopWord(token) || !tok.capitalized() || c.weak) {
+    // Adjectives of organisations the KB lists without them ("European").
+    if (tok.capitalized()) {
+      const int org = OrgOfAdjective(token);
+      if (org >= 0) {
+        Resolve(c, DocForKb(org), LinkReason::kDemonym, 0.6f);
+        return;
+      }
+      if (org == -2) {
+        c.state = Candidate::kDropped;
+        return;
+      }
+    }
+    // A common keyword alone ("the Group of Eight", "the Council") is not a name.
+    if (IsStopWord(token) || IsKeywordNoun(token) || !tok.capitalized() || c.weak) {
       c.state = Candidate::kDropped;
       return;
     }

@@ -268,6 +268,81 @@ TEST_F(AnnotatorTest, TitleGivesContext) {
   EXPECT_EQ(Find(a, "Jiang")->entity_id, "person:jiang-zemin");
 }
 
+TEST_F(AnnotatorTest, TitleWordsAloneAreNotNames) {
+  // "Prime" before "Minister" and hyphenated titles ("Vice-Premier") are
+  // evidence for the name that follows, never entities of their own, even
+  // when they repeat.
+  Annotation a = Run(
+      "The Prime Minister of Kazakhstan flew home. Her Prime Minister colleague stayed, and "
+      "Vice-Premier Qian Qichen saw the Vice-President off. Vice-Chairman Zhu Rongji was absent.",
+      {2001, 9, 19});
+  for (const AnnotatedMention& m : a.mentions) {
+    EXPECT_EQ(m.text.find("Prime"), std::string::npos) << m.text << "=" << m.entity_id;
+    EXPECT_EQ(m.text.find("Vice"), std::string::npos) << m.text << "=" << m.entity_id;
+  }
+  const AnnotatedMention* qian = Find(a, "Qian Qichen");
+  ASSERT_NE(qian, nullptr);
+  EXPECT_EQ(qian->entity_id, "person:qian-qichen");
+  ASSERT_NE(Find(a, "Zhu Rongji"), nullptr);
+  EXPECT_EQ(Find(a, "Zhu Rongji")->entity_id, "person:zhu-rongji");
+  ASSERT_NE(Find(a, "Kazakhstan"), nullptr);
+  for (const AnnotatedEntity& e : a.entities) EXPECT_FALSE(e.is_new) << e.id;
+}
+
+TEST_F(AnnotatorTest, GenericKeywordAloneIsNotAnEntity) {
+  // "Group", "Council", "Committee" head names but are not names alone; a
+  // keyword that is a proper name ("Xinhua") still is.
+  Annotation a = Run(
+      "Ministers of the Group of Twenty met in Moscow, where the Group issued a note. Later the Council "
+      "and the Committee of experts agreed, as reported by Xinhua and again by Xinhua.");
+  std::vector<std::string> mentions = EntityMentions(a);
+  EXPECT_EQ(mentions, (std::vector<std::string>{"Moscow=place:moscow", "Xinhua=org:x-xinhua",
+                                                "Xinhua=org:x-xinhua"}));
+}
+
+TEST_F(AnnotatorTest, DiseaseAcronymsAreMiscNotOrganisations) {
+  Annotation a = Run("Officials in Shanghai spent more on HIV/AIDS and on SARS research this year.");
+  for (const char* name : {"HIV", "AIDS", "SARS"}) {
+    const AnnotatedMention* m = Find(a, name);
+    ASSERT_NE(m, nullptr) << name;
+    EXPECT_EQ(m->type, EntityType::kMisc) << name;
+    EXPECT_EQ(m->entity_id.rfind("misc:x-", 0), 0u) << m->entity_id;
+  }
+}
+
+TEST_F(AnnotatorTest, EuropeanLinksToTheEuropeanUnionOrIsDropped) {
+  const std::string text = "Chinese envoys met European bankers, and European firms asked for more.";
+  // The fixture KB has no European Union: the adjective is not a name.
+  Annotation without = Run(text);
+  EXPECT_EQ(Find(without, "European"), nullptr);
+  // With the European Union in the KB the adjective stands for it.
+  absl::StatusOr<KbData> data = ReadShippedKb(FixtureKbDir());
+  ASSERT_TRUE(data.ok()) << data.status();
+  KbEntity eu;
+  eu.id = "org:EU";
+  eu.type = EntityType::kOrganization;
+  eu.kind = "international_organization";
+  eu.name = "European Union";
+  eu.provenance = "test";
+  KbAlias name;
+  name.alias = "European Union";
+  name.kind = "name";
+  KbAlias acronym;
+  acronym.alias = "EU";
+  acronym.kind = "acronym";
+  eu.aliases = {name, acronym};
+  data->entities.push_back(eu);
+  std::shared_ptr<const KbIndex> index = KbIndex::Build(std::move(*data));
+  Annotation with = Annotate(*index, text, AnnotateOptions{});
+  const AnnotatedMention* m = Find(with, "European");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->entity_id, "org:EU");
+  EXPECT_EQ(m->reason, LinkReason::kDemonym);
+  ASSERT_NE(Find(with, "European", 1), nullptr);
+  EXPECT_EQ(Find(with, "European", 1)->entity_id, "org:EU");
+  for (const AnnotatedEntity& e : with.entities) EXPECT_NE(e.id, "misc:x-european");
+}
+
 TEST_F(AnnotatorTest, FastEnough) {
   std::string text;
   while (text.size() < 3000) {

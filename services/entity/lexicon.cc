@@ -522,6 +522,22 @@ const WordSet& LocationKeywords() {
   return *set;
 }
 
+// Diseases written as names or acronyms: MISC, never organisations.
+const WordSet& DiseaseNames() {
+  static const WordSet* set =
+      new WordSet{"hiv",     "aids",    "sars",  "mers",   "ebola",     "covid",        "covid-19",
+                  "h1n1",    "h5n1",    "h7n9",  "malaria", "cholera",  "tuberculosis", "polio",
+                  "measles", "dengue",  "zika",  "anthrax", "smallpox", "influenza"};
+  return *set;
+}
+
+// Keywords that are proper names themselves ("Xinhua"), unlike the common
+// nouns ("Group", "Council") that only head a name.
+const WordSet& ProperKeywords() {
+  static const WordSet* set = new WordSet{"xinhua"};
+  return *set;
+}
+
 const WordSet& NameConnectors() {
   static const WordSet* set =
       new WordSet{"of",  "the", "for", "and", "de", "du", "des", "la",  "le",  "el", "al",
@@ -555,6 +571,10 @@ bool IsStopWord(std::string_view w) {
 bool IsOrgKeyword(std::string_view w) { return OrgKeywords().contains(w); }
 bool IsMiscKeyword(std::string_view w) { return MiscKeywords().contains(w); }
 bool IsLocationKeyword(std::string_view w) { return LocationKeywords().contains(w); }
+bool IsKeywordNoun(std::string_view w) {
+  return (IsOrgKeyword(w) || IsMiscKeyword(w) || IsLocationKeyword(w)) && !ProperKeywords().contains(w);
+}
+bool IsDiseaseName(std::string_view w) { return DiseaseNames().contains(w); }
 bool IsNameConnector(std::string_view w) { return NameConnectors().contains(w); }
 bool IsNameParticle(std::string_view w) { return NameParticles().contains(w); }
 bool IsLocationPreposition(std::string_view w) { return LocationPrepositions().contains(w); }

@@ -31,6 +31,12 @@ bool IsStopWord(std::string_view folded);
 bool IsOrgKeyword(std::string_view folded);
 bool IsMiscKeyword(std::string_view folded);
 bool IsLocationKeyword(std::string_view folded);
+// A keyword that is a common noun ("group", "council", "treaty", "island"):
+// it heads a name but is not one on its own. False for keywords that are
+// names themselves ("xinhua").
+bool IsKeywordNoun(std::string_view folded);
+// Diseases ("hiv", "aids", "sars", "ebola"): MISC, never organisations.
+bool IsDiseaseName(std::string_view folded);
 // Lower-case words allowed inside names ("of", "the", "for", "and", "de").
 bool IsNameConnector(std::string_view folded);
 // Particles inside personal names ("van", "de", "bin", "al").
