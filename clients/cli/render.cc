@@ -176,12 +176,14 @@ std::string RenderSearchHits(const query::v1::SearchResponse& response, int widt
 namespace {
 
 // Related entities, as in a profile and in `dossier related`: the name first
-// and the id last, both shown in full (the id is what further commands take).
+// and the id last; when the table is too wide, long names and ids (those of
+// extracted treaties, say) share the room and the counts stay whole.
 std::string RelatedTable(const google::protobuf::RepeatedPtrField<query::v1::RelatedEntity>& related,
                          int width) {
   Table table({"NAME", "TYPE", "DOCS", "SENTENCES", "ID"});
-  table.SetFixed(0);
-  table.SetFixed(4);
+  table.SetFixed(1);
+  table.SetFixed(2);
+  table.SetFixed(3);
   table.SetRightAligned(2);
   table.SetRightAligned(3);
   for (const auto& r : related) {
