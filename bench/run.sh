@@ -2,13 +2,14 @@
 # Runs the benchmarks against real services on this machine: starts entity,
 # query and ingest on free loopback ports with a fresh data directory,
 # ingests COUNT generated articles end to end, then measures query latency
-# with 8 concurrent clients, and stops the services.
+# with 8 concurrent clients, stops the services, and times annotation alone
+# (entity's domain code on one thread, no gRPC).
 # Usage: bench/run.sh [COUNT]   (default 10000)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/common.sh"
 count=${1:-10000}
 ensure_packages "${DOSSIER_BUILD_PACKAGES[@]}"
-build ingest_server entity_server query_server ingest_bench query_bench
+build ingest_server entity_server query_server ingest_bench query_bench annotate_bench
 bin="$DOSSIER_BUILD_DIR/bin"
 dir=$(mktemp -d)
 pids=()
@@ -26,3 +27,4 @@ for _ in $(seq 1 200); do [ -s "$dir/ingest.port" ] && break; sleep 0.05; done
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$bin/ingest_bench" --ingest_addr="127.0.0.1:$(cat "$dir/ingest.port")" --count="$count"
 "$bin/query_bench" --query_addr="127.0.0.1:$(cat "$dir/query.port")" --clients=8
+"$bin/annotate_bench"
