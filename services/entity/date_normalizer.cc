@@ -179,6 +179,28 @@ class DateFinder {
     return m;
   }
 
+  // A day and month found, tokens [b, e) so far: takes a year that follows
+  // (", 2001" or "2001"), else infers one from the publication date, and
+  // makes the match if the date is valid.
+  std::optional<DateMatch> DayMonthWithOptionalYear(int b, int e, int month, int day, int sentence_at) const {
+    int year = 0;
+    if (N(e) == "," && YearOf(e + 1)) {
+      year = YearOf(e + 1);
+      e += 2;
+    } else if (YearOf(e)) {
+      year = YearOf(e);
+      e += 1;
+    }
+    DateParts d{year, month, day};
+    float conf = 0.95f;
+    if (!year) {
+      d.year = InferYear(month, day, FutureCue(sentence_at));
+      conf = 0.85f;
+    }
+    if (!Valid(d)) return std::nullopt;
+    return Make(b, e, d, conf);
+  }
+
   static bool Valid(const DateParts& d) {
     if (d.month != 0 && (d.month < 1 || d.month > 12)) return false;
     if (d.day != 0 && d.day > DaysInMonth(d.year, d.month == 0 ? 1 : d.month)) return false;
@@ -242,22 +264,8 @@ class DateFinder {
         int month = MonthOf(k);
         if (month) {
           int e = k + 1;
-          int year = 0;
           if (N(e) == "." && NoSpaceBefore(e) && YearOf(e + 1)) ++e;
-          if (N(e) == "," && YearOf(e + 1)) {
-            year = YearOf(e + 1);
-            e += 2;
-          } else if (YearOf(e)) {
-            year = YearOf(e);
-            e += 1;
-          }
-          DateParts d{year, month, day};
-          float conf = 0.95f;
-          if (!year) {
-            d.year = InferYear(month, day, FutureCue(i));
-            conf = 0.85f;
-          }
-          if (Valid(d)) return Make(i, e, d, conf);
+          if (auto m = DayMonthWithOptionalYear(i, e, month, day, i)) return *m;
         }
       }
     }
@@ -269,22 +277,7 @@ class DateFinder {
       bool ordinal = false;
       int day = DayOf(k, &ordinal);
       if (day && N(k + 1) != ":" && !(N(k + 1) == "," && DayOf(k + 2) && !YearOf(k + 2))) {
-        int e = k + 1;
-        int year = 0;
-        if (N(e) == "," && YearOf(e + 1)) {
-          year = YearOf(e + 1);
-          e += 2;
-        } else if (YearOf(e)) {
-          year = YearOf(e);
-          e += 1;
-        }
-        DateParts d{year, month, day};
-        float conf = 0.95f;
-        if (!year) {
-          d.year = InferYear(month, day, FutureCue(i));
-          conf = 0.85f;
-        }
-        if (Valid(d)) return Make(i, e, d, conf);
+        if (auto m = DayMonthWithOptionalYear(i, k + 1, month, day, i)) return *m;
       }
       int year_at = 0;
       if (YearOf(k)) {
