@@ -209,6 +209,24 @@ HAND_ORGS = [
       ("UNGA", "acronym")], "parent=org:UN"),
 ]
 ORG_ATTRIBUTE_EXTRA = {"UNSC": "parent=org:UN"}
+# World regions named in news (no source lists them): id, name, adjectives.
+HAND_REGIONS = [
+    ("africa", "Africa", ["African"]),
+    ("asia", "Asia", ["Asian"]),
+    ("europe", "Europe", []),
+    ("central-asia", "Central Asia", ["Central Asian"]),
+    ("east-asia", "East Asia", ["East Asian"]),
+    ("southeast-asia", "Southeast Asia", ["Southeast Asian", "South-East Asia"]),
+    ("south-asia", "South Asia", ["South Asian"]),
+    ("middle-east", "Middle East", ["Middle Eastern"]),
+    ("latin-america", "Latin America", ["Latin American"]),
+    ("north-america", "North America", ["North American"]),
+    ("asia-pacific", "Asia-Pacific", []),
+    ("caucasus", "Caucasus", []),
+    ("north-caucasus", "North Caucasus", []),
+    ("siberia", "Siberia", ["Siberian"]),
+    ("balkans", "Balkans", []),
+]
 # Acronyms of one or two letters are only kept as aliases when they are this
 # well known ("C" for the Commonwealth or "AG" for the Australia Group are not).
 SHORT_ACRONYMS_KEPT = {"UN", "EU", "AU"}
@@ -1407,6 +1425,14 @@ def build(src, out):
     area_by_iso3 = {c["cca3"]: float(c.get("area") or 0) for c in countries}
     build_subdivisions(kb, src, iso1, capital_ids, area_by_iso3)
     build_orgs(kb, src)
+    for slug, name, adjectives in HAND_REGIONS:
+        eid = "place:" + slug
+        if eid in kb.entities:
+            continue
+        kb.add_entity(eid, "LOCATION", "region", name, "dossier:tools/kb_build.py", [])
+        kb.add_alias(eid, name, "name")
+        for adjective in adjectives:
+            kb.add_alias(eid, adjective, "adjective" if adjective.endswith(("an", "ic")) else "name")
 
     dicts = os.path.join(src, "petrarch2", "dictionaries")
     countries_actors = os.path.join(dicts, "Phoenix.Countries.actors.txt")

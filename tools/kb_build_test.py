@@ -203,6 +203,8 @@ class CommittedKbTest(unittest.TestCase):
         self.assertEqual(aliases["SCO"], {("org:SCO", "acronym")})
         self.assertIn(("org:UNSC", "name"), aliases["UN Security Council"])
         self.assertIn(("country:TJK", "spelling"), aliases["Tadzhikistan"])
+        self.assertEqual(aliases["Central Asian"],
+                         {("place:central-asia", "adjective")})
         roles = {(r[0], r[1], r[3], r[4]) for r in self.roles[1:]}
         self.assertIn(("person:jiang-zemin", "CHNGOV", "1993-03-27",
                        "2003-03-15"), roles)
