@@ -960,8 +960,10 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
       matches->clear();
       filter(infos.get(), /*retry_on_missing=*/false, matches.get());
     }
+    // Not cached: filtering the cached ranked list again costs well under a
+    // millisecond, and caching every filter combination would evict the
+    // ranked lists that are expensive to rebuild.
     cached = matches;
-    CacheSearch(cache_key, generation, matches);
   }
   const Matches& matches = *cached;
 
