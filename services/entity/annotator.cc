@@ -946,6 +946,27 @@ class Annotator {
   }
 
   // Fuzzy match of a name to KB names; -2 when two are equally close.
+  // The type a candidate's context suggests, when it is one fuzzy matching
+  // can use (person, organisation, place); kUnspecified otherwise.
+  static EntityType HintedType(const Candidate& c) {
+    return (c.hint == EntityType::kPerson || c.hint == EntityType::kLocation ||
+            c.hint == EntityType::kOrganization)
+               ? c.hint
+               : EntityType::kUnspecified;
+  }
+
+  // Links `c` to the one knowledge-base name of `type` close to it in
+  // spelling. Returns FuzzyResolve's answer: the entity (>= 0, linked), -2
+  // when several names are equally close, -1 when none is.
+  int ResolveBySpelling(Candidate& c, EntityType type) {
+    const std::string_view name = SpanText(c);
+    int distance = 0;
+    std::string alias;
+    const int fuzzy = FuzzyResolve(name, type, &distance, &alias);
+    if (fuzzy >= 0) Resolve(c, DocForKb(fuzzy), LinkReason::kFuzzy, FuzzyConfidence(distance, name.size()));
+    return fuzzy;
+  }
+
   int FuzzyResolve(std::string_view name, EntityType type, int* distance, std::string* alias) const {
     const std::string key = MatchKey(name);
     const int words = KbIndex::NameWords(name);
@@ -975,17 +996,8 @@ class Annotator {
       Resolve(c, seen->second, LinkReason::kCoreference, 0.85f);
       return;
     }
-    const EntityType fuzzy_type = (c.hint == EntityType::kPerson || c.hint == EntityType::kLocation ||
-                                   c.hint == EntityType::kOrganization)
-                                      ? c.hint
-                                      : EntityType::kUnspecified;
-    int distance = 0;
-    std::string alias;
-    const int fuzzy = FuzzyResolve(name, fuzzy_type, &distance, &alias);
-    if (fuzzy >= 0) {
-      Resolve(c, DocForKb(fuzzy), LinkReason::kFuzzy, FuzzyConfidence(distance, name.size()));
-      return;
-    }
+    const int fuzzy = ResolveBySpelling(c, HintedType(c));
+    if (fuzzy >= 0) return;
     if (fuzzy == -2) {
       c.state = Candidate::kUnresolved;
       return;
@@ -1226,13 +1238,8 @@ class Annotator {
     if (!c.title.empty() && !c.gazetteer && tok.capitalized() && !IsStopWord(token)) {
       // A titled name the role rules could not pin down: a misspelled
       // surname, an ambiguous one (unresolved) or a new person.
-      int distance = 0;
-      std::string alias;
-      const int fuzzy = FuzzyResolve(SpanText(c), EntityType::kPerson, &distance, &alias);
-      if (fuzzy >= 0) {
-        Resolve(c, DocForKb(fuzzy), LinkReason::kFuzzy, FuzzyConfidence(distance, SpanText(c).size()));
-        return;
-      }
+      const int fuzzy = ResolveBySpelling(c, EntityType::kPerson);
+      if (fuzzy >= 0) return;
       c.hint = EntityType::kPerson;
       if (fuzzy == -2 || kb_.PersonsByToken(token) != nullptr) {
         c.state = Candidate::kUnresolved;
@@ -1269,17 +1276,8 @@ class Annotator {
       return;
     }
     // Misspelling of a KB name.
-    const EntityType fuzzy_type = (c.hint == EntityType::kPerson || c.hint == EntityType::kLocation ||
-                                   c.hint == EntityType::kOrganization)
-                                      ? c.hint
-                                      : EntityType::kUnspecified;
-    int distance = 0;
-    std::string alias;
-    const int fuzzy = FuzzyResolve(SpanText(c), fuzzy_type, &distance, &alias);
-    if (fuzzy >= 0) {
-      Resolve(c, DocForKb(fuzzy), LinkReason::kFuzzy, FuzzyConfidence(distance, SpanText(c).size()));
-      return;
-    }
+    const int fuzzy = ResolveBySpelling(c, HintedType(c));
+    if (fuzzy >= 0) return;
     if (c.weak) {
       c.state = Candidate::kDropped;
       return;
