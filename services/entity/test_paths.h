@@ -5,7 +5,8 @@
 #include <string>
 
 // Test-only: where the repository is (env DOSSIER_SOURCE_DIR, else the
-// source directory the test was built from).
+// source directory the test was built from, which dossier_test() passes as
+// DOSSIER_TEST_SOURCE_DIR).
 
 namespace dossier::entity {
 

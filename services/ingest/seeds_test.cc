@@ -17,8 +17,8 @@ namespace {
 // or else from where this test was built.
 std::filesystem::path SeedDir() {
   const char* source_dir = std::getenv("DOSSIER_SOURCE_DIR");
-#ifdef DOSSIER_INGEST_REPO_DIR
-  if (source_dir == nullptr || *source_dir == '\0') source_dir = DOSSIER_INGEST_REPO_DIR;
+#ifdef DOSSIER_TEST_SOURCE_DIR  // set for every test by dossier_test()
+  if (source_dir == nullptr || *source_dir == '\0') source_dir = DOSSIER_TEST_SOURCE_DIR;
 #endif
   if (source_dir == nullptr) return {};
   return std::filesystem::path(source_dir) / ".." / "shared" / "corpus" / "seeds";
