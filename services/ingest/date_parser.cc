@@ -175,6 +175,18 @@ std::optional<PartialDate> ReadNumericDayMonthYear(Cursor& c) {
   return PartialDate{*year, *b, *a};
 }
 
+// After a day and a month: separators and a year complete the date;
+// without a year the cursor goes back to `save` and nothing is read.
+std::optional<PartialDate> FinishWithYear(Cursor& c, const Cursor& save, int month, int day) {
+  SkipDateSeparators(c);
+  std::optional<int> year = ReadYear(c);
+  if (!year) {
+    c = save;
+    return std::nullopt;
+  }
+  return PartialDate{*year, month, day};
+}
+
 // 19 September 2001, 19th Sept. 2001, 19-Sep-2001, 18th of July 2002.
 std::optional<PartialDate> ReadDayMonthYear(Cursor& c) {
   Cursor save = c;
@@ -191,13 +203,7 @@ std::optional<PartialDate> ReadDayMonthYear(Cursor& c) {
     c = save;
     return std::nullopt;
   }
-  SkipDateSeparators(c);
-  std::optional<int> year = ReadYear(c);
-  if (!year) {
-    c = save;
-    return std::nullopt;
-  }
-  return PartialDate{*year, *month, *day};
+  return FinishWithYear(c, save, *month, *day);
 }
 
 // September 19, 2001; Sept. 19 2001; July. 18, 2002; September 2001.
@@ -216,13 +222,7 @@ std::optional<PartialDate> ReadMonthFirst(Cursor& c) {
     c = save;
     return std::nullopt;
   }
-  SkipDateSeparators(c);
-  std::optional<int> year = ReadYear(c);
-  if (!year) {
-    c = save;
-    return std::nullopt;
-  }
-  return PartialDate{*year, *month, *day};
+  return FinishWithYear(c, save, *month, *day);
 }
 
 // Time of day after a date: "10:35", "10:35:00", "10:35:00.123", with an
