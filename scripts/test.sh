@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Builds Dossier and runs every test (unit, integration, fault) with ctest.
-# Installs missing Debian packages first. Usage: scripts/test.sh [ctest args]
+# Builds Dossier and runs every test (unit, integration, fault, manifests)
+# with ctest. Installs missing Debian packages first. Store and integration
+# tests run on both backends: SQLite, and a throwaway PostgreSQL server this
+# script starts on a free loopback port and stops afterwards (set
+# DOSSIER_TEST_POSTGRES_URL yourself to use another server).
+# Usage: scripts/test.sh [ctest args]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ensure_packages "${DOSSIER_BUILD_PACKAGES[@]}"
+ensure_packages "${DOSSIER_BUILD_PACKAGES[@]}" "${DOSSIER_TEST_PACKAGES[@]}"
 build
+if [ -z "${DOSSIER_TEST_POSTGRES_URL:-}" ]; then
+  trap stop_test_postgres EXIT
+  start_test_postgres
+fi
 log "running tests"
 cd "$DOSSIER_BUILD_DIR"
 ctest --output-on-failure --timeout 600 -j "$(nproc 2>/dev/null || echo 2)" "$@"

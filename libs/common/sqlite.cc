@@ -1,6 +1,11 @@
 #include "libs/common/sqlite.h"
 
+#include <algorithm>
+#include <set>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
 
 namespace dossier::sqlite {
 
@@ -138,6 +143,47 @@ Transaction::~Transaction() {
 absl::Status Transaction::Commit() {
   done_ = true;
   return db_->Exec("COMMIT");
+}
+
+absl::Status Migrate(Db* db, std::string_view component, absl::Span<const Migration> migrations) {
+  int newest = 0;
+  for (const Migration& m : migrations) newest = std::max(newest, m.version);
+  Transaction txn(db);
+  RETURN_IF_ERROR(txn.status());
+  RETURN_IF_ERROR(db->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " component TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL,"
+      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
+      " PRIMARY KEY (component, version))"));
+  std::set<int> applied;
+  {
+    ASSIGN_OR_RETURN(Statement select, db->Prepare("SELECT version FROM schema_migrations WHERE component = ?"));
+    select.Bind(1, component);
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, select.Step());
+      if (!row) break;
+      applied.insert(static_cast<int>(select.Int(0)));
+    }
+  }
+  if (!applied.empty() && *applied.rbegin() > newest) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the database's ", std::string(component), " schema is at version ", *applied.rbegin(),
+        ", newer than this binary knows (", newest, "): run a newer Dossier release against this database"));
+  }
+  std::vector<const Migration*> pending;
+  for (const Migration& m : migrations) {
+    if (!applied.contains(m.version)) pending.push_back(&m);
+  }
+  std::sort(pending.begin(), pending.end(),
+            [](const Migration* a, const Migration* b) { return a->version < b->version; });
+  for (const Migration* m : pending) {
+    RETURN_IF_ERROR(db->Exec(m->sql));
+    ASSIGN_OR_RETURN(Statement record,
+                     db->Prepare("INSERT INTO schema_migrations (component, version, name) VALUES (?, ?, ?)"));
+    record.Bind(1, component).Bind(2, static_cast<int64_t>(m->version)).Bind(3, m->name);
+    RETURN_IF_ERROR(record.Run());
+  }
+  return txn.Commit();
 }
 
 }  // namespace dossier::sqlite

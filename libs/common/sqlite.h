@@ -11,6 +11,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "libs/common/migration.h"
 
 namespace dossier::sqlite {
 
@@ -83,6 +85,13 @@ class Transaction {
   absl::Status begin_status_;
   bool done_ = false;
 };
+
+// Applies the migrations of `component` that `db` does not have yet, in
+// version order, recording each in schema_migrations(component, version,
+// name, applied_at), all in one BEGIN IMMEDIATE transaction.
+// FAILED_PRECONDITION when the database has a newer version of `component`
+// than `migrations` knows.
+absl::Status Migrate(Db* db, std::string_view component, absl::Span<const Migration> migrations);
 
 // Maps a SQLite result code to a canonical status with `context`.
 absl::Status SqliteError(sqlite3* db, int rc, std::string_view context);
