@@ -14,12 +14,12 @@ bin="$DOSSIER_BUILD_DIR/bin"
 dir=$(mktemp -d)
 pids=()
 trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
-"$bin/dossier-entity" --host=127.0.0.1 --port=0 --port_file="$dir/entity.port" --data_dir="$dir" 2>"$dir/entity.log" &
+"$bin/dossier-entity" --host=127.0.0.1 --port=0 --metrics_port=0 --port_file="$dir/entity.port" --data_dir="$dir" 2>"$dir/entity.log" &
 pids+=($!)
-"$bin/dossier-query" --host=127.0.0.1 --port=0 --port_file="$dir/query.port" --data_dir="$dir" 2>"$dir/query.log" &
+"$bin/dossier-query" --host=127.0.0.1 --port=0 --metrics_port=0 --port_file="$dir/query.port" --data_dir="$dir" 2>"$dir/query.log" &
 pids+=($!)
 for f in entity query; do for _ in $(seq 1 200); do [ -s "$dir/$f.port" ] && break; sleep 0.05; done; done
-"$bin/dossier-ingest" --host=127.0.0.1 --port=0 --port_file="$dir/ingest.port" --data_dir="$dir" \
+"$bin/dossier-ingest" --host=127.0.0.1 --port=0 --metrics_port=0 --port_file="$dir/ingest.port" --data_dir="$dir" \
   --entity_addr="127.0.0.1:$(cat "$dir/entity.port")" --query_addr="127.0.0.1:$(cat "$dir/query.port")" \
   --log_level=warn 2>"$dir/ingest.log" &
 pids+=($!)

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "libs/common/flags.h"
 
 namespace dossier::cli {
 namespace {
@@ -121,6 +122,20 @@ const std::vector<FlagSpec>& GlobalFlagSpecs() {
        "query service address (env DOSSIER_QUERY_ADDR, default localhost:50053)"},
       {"timeout", FlagKind::kValue, "SECONDS", "deadline of each call (default 30)"},
       {"json", FlagKind::kBool, "", "machine output: JSON on stdout (see `dossier help`)"},
+      {"tls_ca", FlagKind::kValue, "FILE",
+       "use TLS and verify the services' certificates against this CA (env DOSSIER_TLS_CA)"},
+      {"tls_cert", FlagKind::kValue, "FILE",
+       "client certificate, for services that require one (mutual TLS; with --tls_key and --tls_ca; env "
+       "DOSSIER_TLS_CERT)"},
+      {"tls_key", FlagKind::kValue, "FILE", "private key of --tls_cert (env DOSSIER_TLS_KEY)"},
+      {"tls_server_name", FlagKind::kValue, "NAME",
+       "name expected in the services' certificates instead of the address's host, e.g. through a "
+       "port-forward (env DOSSIER_TLS_SERVER_NAME)"},
+      {"auth_token", FlagKind::kValue, "TOKEN",
+       "shared token sent as 'authorization: Bearer TOKEN' (env DOSSIER_AUTH_TOKEN; a flag is visible in "
+       "`ps`, prefer the environment or --auth_token_file)"},
+      {"auth_token_file", FlagKind::kValue, "FILE",
+       "file holding the token (env DOSSIER_AUTH_TOKEN_FILE); set it or --auth_token, not both"},
   };
   return *specs;
 }
@@ -156,6 +171,24 @@ absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const
     options.timeout_set = true;
   }
   options.json = args.GetBool("json");
+
+  ClientSecurityFlags security;
+  for (const auto& [flag, target] : {std::pair<const char*, std::string*>{"tls_ca", &security.tls_ca},
+                                     {"tls_cert", &security.tls_cert},
+                                     {"tls_key", &security.tls_key},
+                                     {"tls_server_name", &security.tls_server_name},
+                                     {"auth_token", &security.auth_token},
+                                     {"auth_token_file", &security.auth_token_file}}) {
+    if (args.Has(flag)) {
+      *target = args.Get(flag);
+    } else if (env) {
+      std::optional<std::string> from_env = env(FlagEnvName(flag));
+      if (from_env) *target = *from_env;
+    }
+  }
+  absl::StatusOr<ClientSecurity> loaded = LoadClientSecurity(security);
+  if (!loaded.ok()) return loaded.status();
+  options.security = *std::move(loaded);
   return options;
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/common/client.h"
 
 namespace dossier::cli {
 
@@ -76,16 +77,23 @@ struct GlobalOptions {
   std::chrono::milliseconds timeout{30000};
   bool timeout_set = false;  // --timeout was given explicitly
   bool json = false;
+  // TLS and token for every call (--tls_ca, --tls_cert, --tls_key,
+  // --tls_server_name, --auth_token, --auth_token_file); default plaintext.
+  ClientSecurity security;
 };
 
 // The global flags: --ingest_addr, --entity_addr, --query_addr, --timeout,
-// --json.
+// --json, and the security flags --tls_ca, --tls_cert, --tls_key,
+// --tls_server_name, --auth_token, --auth_token_file.
 const std::vector<FlagSpec>& GlobalFlagSpecs();
 
 // Global options from parsed flags; an address flag that is absent falls
 // back to DOSSIER_<NAME> (e.g. DOSSIER_QUERY_ADDR) when set and non-empty,
-// then to the default. INVALID_ARGUMENT for a --timeout that is not a
-// positive number of seconds or an empty address.
+// then to the default; the security flags likewise fall back to
+// DOSSIER_TLS_CA, DOSSIER_AUTH_TOKEN, ... and their files are read here.
+// INVALID_ARGUMENT for a --timeout that is not a positive number of seconds,
+// an empty address, or a bad security flag (a file that cannot be read, see
+// LoadClientSecurity).
 absl::StatusOr<GlobalOptions> ResolveGlobalOptions(const ParsedArgs& args, const EnvLookup& env);
 
 // Parses a positive integer flag value (e.g. --limit). INVALID_ARGUMENT

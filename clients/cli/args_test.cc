@@ -140,6 +140,35 @@ TEST(ResolveGlobalOptionsTest, EmptyAddressFlagIsAnError) {
   EXPECT_THAT(ResolveGlobalOptions(*parsed, nullptr).status().message(), HasSubstr("--ingest_addr is empty"));
 }
 
+TEST(ResolveGlobalOptionsTest, SecurityFlagsAndEnvironment) {
+  EXPECT_FALSE(Resolve({}, nullptr).security.tls());
+  EXPECT_EQ(Resolve({}, nullptr).security.auth_token, "");
+  EXPECT_EQ(Resolve({"--auth_token=abc"}, nullptr).security.auth_token, "abc");
+  auto env = FakeEnv({{"DOSSIER_AUTH_TOKEN", "from-env"}});
+  EXPECT_EQ(Resolve({}, env).security.auth_token, "from-env");
+  EXPECT_EQ(Resolve({"--auth_token", "flag"}, env).security.auth_token, "flag");  // the flag wins
+  // The security flags take values, so the command after them is found.
+  EXPECT_EQ(FindCommandIndex({"--tls_ca", "ca.pem", "--auth_token", "t", "health"}, GlobalFlagSpecs()), 4);
+}
+
+TEST(ResolveGlobalOptionsTest, BadSecurityFlagsNameTheFlag) {
+  auto resolve_error = [](const std::vector<std::string>& args, const EnvLookup& env) {
+    auto parsed = ParseArgs(args, GlobalFlagSpecs());
+    EXPECT_TRUE(parsed.ok());
+    auto result = ResolveGlobalOptions(*parsed, env);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(result.status().message());
+  };
+  EXPECT_THAT(resolve_error({"--tls_ca=/nonexistent/ca.pem"}, nullptr),
+              HasSubstr("--tls_ca=/nonexistent/ca.pem: cannot read"));
+  EXPECT_THAT(resolve_error({}, FakeEnv({{"DOSSIER_TLS_CA", "/nonexistent/ca.pem"}})),
+              HasSubstr("--tls_ca=/nonexistent/ca.pem: cannot read"));
+  EXPECT_THAT(resolve_error({"--tls_cert=c.pem"}, nullptr),
+              HasSubstr("--tls_cert is set but --tls_key is not"));
+  EXPECT_THAT(resolve_error({"--auth_token=a", "--auth_token_file=/f"}, nullptr),
+              HasSubstr("only one of --auth_token and --auth_token_file"));
+}
+
 TEST(ParsePositiveIntTest, Bounds) {
   EXPECT_EQ(*ParsePositiveInt("limit", "20", 100), 20);
   EXPECT_FALSE(ParsePositiveInt("limit", "0", 100).ok());

@@ -291,7 +291,8 @@ std::string GroupUsage(const std::vector<const CommandDef*>& group) {
     out += CommandUsage(*def);
   }
   out +=
-      "\nGlobal flags (--ingest_addr, --entity_addr, --query_addr, --timeout, --json): see `dossier help`.\n";
+      "\nGlobal flags (--ingest_addr, --entity_addr, --query_addr, --timeout, --json, --tls_ca, --tls_cert,\n"
+      "--tls_key, --tls_server_name, --auth_token, --auth_token_file): see `dossier help`.\n";
   return out;
 }
 
@@ -383,7 +384,7 @@ int DocCommand(const CommandContext& ctx) {
     return kExitOk;
   };
   if (from != "ingest") {
-    QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout);
+    QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
     query::v1::GetDocumentRequest request;
     request.set_document_id(id);
     auto document = query.GetDocument(request);
@@ -396,7 +397,7 @@ int DocCommand(const CommandContext& ctx) {
                 << " is unavailable; asking the ingest service\n";
     }
   }
-  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
+  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout, ctx.options.security);
   ingest::v1::GetDocumentRequest request;
   request.set_document_id(id);
   auto document = ingest.GetDocument(request);
@@ -415,7 +416,7 @@ int DocsCommand(const CommandContext& ctx) {
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
   request.set_page_token(ctx.args.Get("page_token"));
-  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
+  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout, ctx.options.security);
   auto response = ingest.ListDocuments(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kIngest, response.status());
   if (ctx.options.json) {
@@ -440,7 +441,7 @@ int ReprocessCommand(const CommandContext& ctx) {
     return ReportUsageError(ctx, "reprocess",
                             "give document ids, --state STATE or --all (exactly one of them)");
   }
-  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
+  IngestClient ingest(ctx.AddressOf(Service::kIngest), ctx.options.timeout, ctx.options.security);
   auto response = ingest.Reprocess(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kIngest, response.status());
   if (ctx.options.json) {
@@ -473,7 +474,7 @@ int SearchCommand(const CommandContext& ctx) {
     return ReportUsageError(ctx, "search",
                             "give a QUERY, a filter (--entity, --type, --from, --to), or both");
   }
-  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout);
+  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
   auto response = query.Search(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kQuery, response.status());
   if (ctx.options.json) {
@@ -491,7 +492,7 @@ int ShowEntity(const CommandContext& ctx, const std::string& id, std::optional<c
                const std::string& candidates_json) {
   auto limit = LimitArg(ctx, "entity", 100);
   if (!limit) return kExitUsage;
-  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout);
+  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
   query::v1::GetEntityProfileRequest profile_request;
   profile_request.set_entity_id(id);
   profile_request.set_related_limit(*limit);
@@ -501,7 +502,7 @@ int ShowEntity(const CommandContext& ctx, const std::string& id, std::optional<c
   }
   absl::Status kb_status;
   if (!kb) {
-    EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout);
+    EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout, ctx.options.security);
     entity::v1::GetEntityRequest request;
     request.set_entity_id(id);
     auto found = entity.GetEntity(request);
@@ -554,7 +555,7 @@ int EntityCommand(const CommandContext& ctx) {
   auto limit = LimitArg(ctx, "entity", 100);
   if (!limit) return kExitUsage;
   request.set_limit(*limit);
-  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout);
+  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout, ctx.options.security);
   auto response = entity.ResolveName(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kEntity, response.status());
   if (response->candidates().empty()) {
@@ -585,7 +586,7 @@ int EntitySearchCommand(const CommandContext& ctx) {
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
   request.set_page_token(ctx.args.Get("page_token"));
-  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout);
+  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout, ctx.options.security);
   auto response = entity.SearchEntities(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kEntity, response.status());
   if (ctx.options.json) {
@@ -608,7 +609,7 @@ int RelatedCommand(const CommandContext& ctx) {
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
   request.set_page_token(ctx.args.Get("page_token"));
-  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout);
+  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
   auto response = query.Related(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kQuery, response.status());
   if (ctx.options.json) {
@@ -628,7 +629,7 @@ int TimelineCommand(const CommandContext& ctx) {
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
   request.set_page_token(ctx.args.Get("page_token"));
-  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout);
+  QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
   auto response = query.Timeline(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kQuery, response.status());
   if (ctx.options.json) {
@@ -645,7 +646,7 @@ int KbAliasCommand(const CommandContext& ctx) {
   request.set_entity_id(args[0]);
   std::vector<std::string> words(args.begin() + 1, args.end());
   request.set_alias(absl::StrJoin(words, " "));
-  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout);
+  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout, ctx.options.security);
   auto response = entity.AddAlias(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kEntity, response.status());
   if (ctx.options.json) {
@@ -663,7 +664,7 @@ int KbMergeCommand(const CommandContext& ctx) {
   entity::v1::MergeEntitiesRequest request;
   request.set_target_id(args[0]);
   for (size_t i = 1; i < args.size(); ++i) request.add_source_ids(args[i]);
-  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout);
+  EntityClient entity(ctx.AddressOf(Service::kEntity), ctx.options.timeout, ctx.options.security);
   auto response = entity.MergeEntities(request);
   if (!response.ok()) return ReportRpcError(ctx, Service::kEntity, response.status());
   if (ctx.options.json) {
@@ -686,7 +687,8 @@ struct HealthResult {
   absl::Status error;  // the failed call, if any
 };
 
-HealthResult CheckService(Service service, const std::string& address, std::chrono::milliseconds timeout) {
+HealthResult CheckService(Service service, const std::string& address, std::chrono::milliseconds timeout,
+                          const ClientSecurity& security) {
   HealthResult result{service, address};
   auto fail = [&](const absl::Status& status, std::string detail) {
     result.status = absl::StatusCodeToString(status.code());
@@ -694,7 +696,7 @@ HealthResult CheckService(Service service, const std::string& address, std::chro
     result.error = status;
     return result;
   };
-  auto server = CheckHealth(address, "", timeout);
+  auto server = CheckHealth(address, "", timeout, security);
   if (!server.ok()) return fail(server.status(), std::string(server.status().message()));
   if (!*server) {
     result.status = "NOT_SERVING";
@@ -702,7 +704,7 @@ HealthResult CheckService(Service service, const std::string& address, std::chro
     return result;
   }
   const std::string name = InfoOf(service).health_name;
-  auto own = CheckHealth(address, name, timeout);
+  auto own = CheckHealth(address, name, timeout, security);
   if (!own.ok()) {
     if (absl::IsNotFound(own.status())) {
       return fail(own.status(), absl::StrCat("the server at ", address, " does not host ", name,
@@ -722,7 +724,8 @@ int HealthCommand(const CommandContext& ctx) {
                            : std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultHealthTimeout);
   std::vector<std::future<HealthResult>> pending;
   for (Service service : {Service::kIngest, Service::kEntity, Service::kQuery}) {
-    pending.push_back(std::async(std::launch::async, CheckService, service, ctx.AddressOf(service), timeout));
+    pending.push_back(std::async(std::launch::async, CheckService, service, ctx.AddressOf(service), timeout,
+                                 std::cref(ctx.options.security)));
   }
   std::vector<HealthResult> results;
   for (auto& f : pending) results.push_back(f.get());
@@ -783,8 +786,23 @@ std::string RpcErrorHint(Service service, const std::string& address, const absl
                          const GlobalOptions& options) {
   const ServiceInfo& info = InfoOf(service);
   if (absl::IsUnavailable(status)) {
-    return absl::StrCat("hint: is ", info.binary, " running at ", address, "? set --", info.flag, " or ",
-                        info.env, "\n");
+    std::string hint = absl::StrCat("hint: is ", info.binary, " running at ", address, "? set --", info.flag,
+                                    " or ", info.env, "\n");
+    const std::string message = absl::AsciiStrToLower(status.message());
+    if (absl::StrContains(message, "ssl") || absl::StrContains(message, "handshake") ||
+        absl::StrContains(message, "certificate")) {
+      absl::StrAppend(&hint, "hint: the TLS handshake failed: check --tls_ca (the CA of ", info.binary,
+                      "'s certificate), --tls_server_name, and --tls_cert/--tls_key if it requires client "
+                      "certificates\n");
+    } else if (!options.security.tls() && absl::StrContains(message, "socket closed")) {
+      absl::StrAppend(&hint, "hint: if ", info.binary, " serves TLS, set --tls_ca or DOSSIER_TLS_CA\n");
+    }
+    return hint;
+  }
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    return absl::StrCat(
+        "hint: ", info.binary, " at ", address,
+        " requires the shared token: set --auth_token_file, --auth_token or DOSSIER_AUTH_TOKEN\n");
   }
   if (absl::IsDeadlineExceeded(status)) {
     return absl::StrCat("hint: ", info.binary, " at ", address, " did not answer within ",

@@ -286,7 +286,7 @@ int IngestCommand(const CommandContext& ctx) {
                      " files"));
   }
 
-  IngestClient client(ctx.AddressOf(Service::kIngest), ctx.options.timeout);
+  IngestClient client(ctx.AddressOf(Service::kIngest), ctx.options.timeout, ctx.options.security);
   const bool json = ctx.options.json;
   const bool bar = ctx.io.terminal.stderr_tty && inputs.size() > kProgressBarThreshold;
   IngestCallbacks callbacks;

@@ -3,8 +3,9 @@
 namespace dossier::ingest {
 
 GrpcPipelineBackend::GrpcPipelineBackend(const std::string& entity_addr, const std::string& query_addr,
-                                         std::chrono::milliseconds call_timeout)
-    : entity_(entity_addr, call_timeout), query_(query_addr, call_timeout) {}
+                                         std::chrono::milliseconds call_timeout,
+                                         const ClientSecurity& security)
+    : entity_(entity_addr, call_timeout, security), query_(query_addr, call_timeout, security) {}
 
 absl::StatusOr<common::v1::Document> GrpcPipelineBackend::Annotate(const common::v1::Document& document) {
   entity::v1::AnnotateRequest request;
