@@ -1,79 +1,17 @@
 #include "services/ingest/document_store.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "libs/common/status_macros.h"
+#include "libs/common/postgres.h"
 #include "libs/common/text.h"
+#include "services/ingest/pg_document_store.h"
+#include "services/ingest/sqlite_document_store.h"
 
 namespace dossier::ingest {
-namespace {
-
-constexpr int kSchemaVersion = 1;
-
-constexpr char kSchema[] = R"sql(
-CREATE TABLE IF NOT EXISTS documents (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
-  external_id TEXT UNIQUE,            -- NULL when the caller gave none
-  body_hash TEXT NOT NULL,            -- Hex64(Fnv1a64(NormalizeForMatch(body)))
-  raw_body TEXT NOT NULL,
-  body TEXT NOT NULL,
-  title TEXT NOT NULL DEFAULT '',
-  url TEXT NOT NULL DEFAULT '',
-  source TEXT NOT NULL DEFAULT '',
-  pub_year INTEGER NOT NULL DEFAULT 0,
-  pub_month INTEGER NOT NULL DEFAULT 0,
-  pub_day INTEGER NOT NULL DEFAULT 0,
-  language TEXT NOT NULL DEFAULT 'en',
-  state INTEGER NOT NULL,             -- dossier.common.v1.DocumentState
-  error TEXT NOT NULL DEFAULT '',
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at INTEGER NOT NULL DEFAULT 0,  -- Unix ms
-  received_time TEXT NOT NULL,        -- RFC 3339 UTC
-  updated_at INTEGER NOT NULL,        -- Unix ms
-  generation INTEGER NOT NULL DEFAULT 0,
-  annotations BLOB                    -- serialized dossier.common.v1.Document
-);
-CREATE INDEX IF NOT EXISTS documents_body_hash ON documents(body_hash);
-CREATE INDEX IF NOT EXISTS documents_due ON documents(state, next_attempt_at);
-)sql";
-
-// Columns of a summary row (no bodies, no annotations), in the order
-// ReadSummary expects.
-constexpr char kSummaryColumns[] =
-    "seq, id, COALESCE(external_id, ''), title, url, source, pub_year, pub_month, pub_day, language, state, "
-    "error, attempts, next_attempt_at, received_time, updated_at, generation";
-constexpr int kSummaryColumnCount = 17;
-
-StoredDocument ReadSummary(const sqlite::Statement& stmt) {
-  StoredDocument doc;
-  doc.seq = stmt.Int(0);
-  doc.id = stmt.Text(1);
-  doc.external_id = stmt.Text(2);
-  doc.title = stmt.Text(3);
-  doc.url = stmt.Text(4);
-  doc.source = stmt.Text(5);
-  doc.published = {static_cast<int>(stmt.Int(6)), static_cast<int>(stmt.Int(7)),
-                   static_cast<int>(stmt.Int(8))};
-  doc.language = stmt.Text(9);
-  doc.state = static_cast<DocState>(stmt.Int(10));
-  doc.error = stmt.Text(11);
-  doc.attempts = static_cast<int>(stmt.Int(12));
-  doc.next_attempt_at_ms = stmt.Int(13);
-  doc.received_time = stmt.Text(14);
-  doc.updated_at_ms = stmt.Int(15);
-  doc.generation = stmt.Int(16);
-  return doc;
-}
-
-std::string Rfc3339(int64_t unix_ms) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
-}
-
-int64_t I64(int value) { return static_cast<int64_t>(value); }
-
-}  // namespace
 
 const char* DocStateName(DocState state) {
   switch (state) {
@@ -89,320 +27,56 @@ const char* DocStateName(DocState state) {
   return "unknown";
 }
 
-absl::StatusOr<std::unique_ptr<DocumentStore>> DocumentStore::Open(const std::string& path) {
-  ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Db> db, sqlite::Db::Open(path, /*synchronous_full=*/true));
-  std::unique_ptr<DocumentStore> store(new DocumentStore(std::move(db)));
-  RETURN_IF_ERROR(store->Migrate());
-  return store;
-}
-
-absl::Status DocumentStore::Migrate() {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement version_stmt, db_->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(bool has_row, version_stmt.Step());
-  const int64_t version = has_row ? version_stmt.Int(0) : 0;
-  if (version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat("ingest database has schema version ", version,
-                                                      ", newer than this binary's ", kSchemaVersion,
-                                                      "; run a newer dossier-ingest"));
+absl::StatusOr<std::unique_ptr<DocumentStore>> OpenDocumentStore(const std::string& db,
+                                                                 const std::string& data_dir, int pool_size) {
+  if (pg::IsPostgresUrl(db)) {
+    auto store = PgDocumentStore::Open(db, pool_size);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<DocumentStore>(*std::move(store));
   }
-  RETURN_IF_ERROR(db_->Exec(kSchema));
-  return db_->Exec(absl::StrCat("PRAGMA user_version = ", kSchemaVersion));
-}
-
-absl::StatusOr<std::optional<StoredDocument>> DocumentStore::FindLocked(const std::string& column,
-                                                                        const std::string& value,
-                                                                        bool with_bodies) {
-  const std::string sql =
-      absl::StrCat("SELECT ", kSummaryColumns, with_bodies ? ", raw_body, body, annotations" : "",
-                   " FROM documents WHERE ", column, " = ?");
-  ASSIGN_OR_RETURN(sqlite::Statement stmt, db_->Prepare(sql));
-  stmt.Bind(1, value);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return std::optional<StoredDocument>();
-  StoredDocument doc = ReadSummary(stmt);
-  if (with_bodies) {
-    doc.raw_body = stmt.Text(kSummaryColumnCount);
-    doc.body = stmt.Text(kSummaryColumnCount + 1);
-    doc.annotations = stmt.Text(kSummaryColumnCount + 2);
+  if (!db.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--db must be empty (SQLite in --data_dir) or a PostgreSQL URL such as "
+        "postgresql://user:password@host:5432/dossier; got \"",
+        pg::RedactUrl(db), "\""));
   }
-  return std::optional<StoredDocument>(std::move(doc));
+  const std::filesystem::path dir = data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::FailedPreconditionError(absl::StrCat("cannot create --data_dir ", dir.string(), ": ", ec.message()));
+  auto store = SqliteDocumentStore::Open((dir / "ingest.db").string());
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<DocumentStore>(*std::move(store));
 }
 
-absl::StatusOr<InsertResult> DocumentStore::InsertLocked(const NewDocument& doc, int64_t now_ms) {
-  InsertResult result;
-  if (!doc.external_id.empty()) {
-    ASSIGN_OR_RETURN(std::optional<StoredDocument> existing,
-                     FindLocked("external_id", doc.external_id, false));
-    if (existing) {
-      result.id = existing->id;
-      result.duplicate = true;
-      result.document = std::move(*existing);
-      return result;
-    }
-  }
-  const std::string normalized = NormalizeForMatch(doc.body);
-  const std::string hash = Hex64(Fnv1a64(normalized));
-  {
-    ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                     db_->Prepare("SELECT id, body FROM documents WHERE body_hash = ?"));
-    stmt.Bind(1, hash);
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      if (NormalizeForMatch(stmt.Text(1)) != normalized) continue;  // a hash collision
-      ASSIGN_OR_RETURN(std::optional<StoredDocument> existing, FindLocked("id", stmt.Text(0), false));
-      if (!existing) return absl::InternalError("document vanished during insert");
-      result.id = existing->id;
-      result.duplicate = true;
-      result.document = std::move(*existing);
-      return result;
-    }
-  }
-  // A free id: the hash, then the hash with a counter after a collision.
-  std::string id = "d-" + hash;
-  for (int counter = 2;; ++counter) {
-    ASSIGN_OR_RETURN(std::optional<StoredDocument> taken, FindLocked("id", id, false));
-    if (!taken) break;
-    id = absl::StrCat("d-", hash, "-", counter);
-  }
-  ASSIGN_OR_RETURN(
-      sqlite::Statement insert,
-      db_->Prepare("INSERT INTO documents (id, external_id, body_hash, raw_body, body, title, url, "
-                   "source, pub_year, pub_month, pub_day, language, state, received_time, updated_at, "
-                   "next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  insert.Bind(1, id);
-  if (doc.external_id.empty()) {
-    insert.BindNull(2);
-  } else {
-    insert.Bind(2, doc.external_id);
-  }
-  insert.Bind(3, hash)
-      .Bind(4, doc.raw_body)
-      .Bind(5, doc.body)
-      .Bind(6, doc.title)
-      .Bind(7, doc.url)
-      .Bind(8, doc.source)
-      .Bind(9, I64(doc.published.year))
-      .Bind(10, I64(doc.published.month))
-      .Bind(11, I64(doc.published.day))
-      .Bind(12, doc.language.empty() ? std::string("en") : doc.language)
-      .Bind(13, I64(static_cast<int>(DocState::kReceived)))
-      .Bind(14, Rfc3339(now_ms))
-      .Bind(15, now_ms)
-      .Bind(16, now_ms);
-  RETURN_IF_ERROR(insert.Run());
-  ASSIGN_OR_RETURN(std::optional<StoredDocument> stored, FindLocked("id", id, false));
-  if (!stored) return absl::InternalError("document not found right after insert");
-  result.id = id;
-  result.document = std::move(*stored);
-  return result;
+namespace store_internal {
+
+std::string BodyHash(const std::string& normalized_body) { return Hex64(Fnv1a64(normalized_body)); }
+
+std::string DocumentId(const std::string& hash, int collisions) {
+  return collisions == 0 ? absl::StrCat("d-", hash) : absl::StrCat("d-", hash, "-", collisions + 1);
 }
 
-absl::StatusOr<InsertResult> DocumentStore::Insert(const NewDocument& doc, int64_t now_ms) {
-  ASSIGN_OR_RETURN(std::vector<InsertResult> results, InsertBatch({doc}, now_ms));
-  return std::move(results.front());
+std::string Rfc3339(int64_t unix_ms) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
 }
 
-absl::StatusOr<std::vector<InsertResult>> DocumentStore::InsertBatch(const std::vector<NewDocument>& docs,
-                                                                     int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  std::vector<InsertResult> results;
-  results.reserve(docs.size());
-  sqlite::Transaction txn(db_.get());
-  RETURN_IF_ERROR(txn.status());
-  for (const NewDocument& doc : docs) {
-    ASSIGN_OR_RETURN(InsertResult result, InsertLocked(doc, now_ms));
-    results.push_back(std::move(result));
-  }
-  RETURN_IF_ERROR(txn.Commit());
-  return results;
-}
-
-absl::StatusOr<StoredDocument> DocumentStore::Get(const std::string& id) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(std::optional<StoredDocument> doc, FindLocked("id", id, true));
-  if (!doc) return absl::NotFoundError(absl::StrCat("no document with id \"", id, "\""));
-  return std::move(*doc);
-}
-
-absl::StatusOr<DocState> DocumentStore::GetState(const std::string& id) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt, db_->Prepare("SELECT state FROM documents WHERE id = ?"));
-  stmt.Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return absl::NotFoundError(absl::StrCat("no document with id \"", id, "\""));
-  return static_cast<DocState>(stmt.Int(0));
-}
-
-absl::StatusOr<ListResult> DocumentStore::List(std::optional<DocState> state, int64_t cursor, int limit) {
-  absl::MutexLock lock(&mu_);
-  ListResult result;
-  const std::string filter = state ? " WHERE state = ?" : "";
-  {
-    ASSIGN_OR_RETURN(sqlite::Statement count,
-                     db_->Prepare(absl::StrCat("SELECT COUNT(*) FROM documents", filter)));
-    if (state) count.Bind(1, I64(static_cast<int>(*state)));
-    ASSIGN_OR_RETURN(bool row, count.Step());
-    result.total = row ? count.Int(0) : 0;
-  }
-  std::string sql = absl::StrCat("SELECT ", kSummaryColumns, " FROM documents WHERE 1=1");
-  if (state) absl::StrAppend(&sql, " AND state = ?");
-  if (cursor > 0) absl::StrAppend(&sql, " AND seq < ?");
-  absl::StrAppend(&sql, " ORDER BY seq DESC LIMIT ?");
-  ASSIGN_OR_RETURN(sqlite::Statement stmt, db_->Prepare(sql));
-  int index = 1;
-  if (state) stmt.Bind(index++, I64(static_cast<int>(*state)));
-  if (cursor > 0) stmt.Bind(index++, cursor);
-  stmt.Bind(index, I64(limit + 1));
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    result.documents.push_back(ReadSummary(stmt));
-  }
-  if (static_cast<int>(result.documents.size()) > limit) {
-    result.documents.pop_back();
-    result.next_cursor = result.documents.back().seq;
-  }
-  return result;
-}
-
-absl::StatusOr<std::vector<std::string>> DocumentStore::DueIds(int64_t now_ms, int limit) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   db_->Prepare("SELECT id FROM documents WHERE state IN (1, 2) AND next_attempt_at <= ? "
-                                "ORDER BY next_attempt_at, seq LIMIT ?"));
-  stmt.Bind(1, now_ms).Bind(2, I64(limit));
-  std::vector<std::string> ids;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    ids.push_back(stmt.Text(0));
-  }
-  return ids;
-}
-
-absl::StatusOr<std::optional<int64_t>> DocumentStore::EarliestDue() {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   db_->Prepare("SELECT MIN(next_attempt_at) FROM documents WHERE state IN (1, 2)"));
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row || stmt.IsNull(0)) return std::optional<int64_t>();
-  return std::optional<int64_t>(stmt.Int(0));
-}
-
-absl::StatusOr<bool> DocumentStore::MarkAnnotated(const std::string& id, int64_t generation,
-                                                  const std::string& annotations, int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(
-      sqlite::Statement stmt,
-      db_->Prepare("UPDATE documents SET state = 2, annotations = ?, attempts = 0, next_attempt_at = ?, "
-                   "error = '', updated_at = ? WHERE id = ? AND generation = ?"));
-  stmt.BindBlob(1, annotations).Bind(2, now_ms).Bind(3, now_ms).Bind(4, id).Bind(5, generation);
-  RETURN_IF_ERROR(stmt.Run());
-  return db_->Changes() > 0;
-}
-
-absl::StatusOr<bool> DocumentStore::MarkIndexed(const std::string& id, int64_t generation, int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   db_->Prepare("UPDATE documents SET state = 3, error = '', updated_at = ? "
-                                "WHERE id = ? AND generation = ?"));
-  stmt.Bind(1, now_ms).Bind(2, id).Bind(3, generation);
-  RETURN_IF_ERROR(stmt.Run());
-  return db_->Changes() > 0;
-}
-
-absl::StatusOr<bool> DocumentStore::MarkRetry(const std::string& id, int64_t generation,
-                                              int64_t next_attempt_at_ms, const std::string& error,
-                                              int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(
-      sqlite::Statement stmt,
-      db_->Prepare("UPDATE documents SET attempts = attempts + 1, next_attempt_at = ?, error = ?, "
-                   "updated_at = ? WHERE id = ? AND generation = ?"));
-  stmt.Bind(1, next_attempt_at_ms).Bind(2, error).Bind(3, now_ms).Bind(4, id).Bind(5, generation);
-  RETURN_IF_ERROR(stmt.Run());
-  return db_->Changes() > 0;
-}
-
-absl::StatusOr<bool> DocumentStore::MarkFailed(const std::string& id, int64_t generation,
-                                               const std::string& reason, int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   db_->Prepare("UPDATE documents SET state = 4, error = ?, attempts = attempts + 1, "
-                                "updated_at = ? WHERE id = ? AND generation = ?"));
-  stmt.Bind(1, reason).Bind(2, now_ms).Bind(3, id).Bind(4, generation);
-  RETURN_IF_ERROR(stmt.Run());
-  return db_->Changes() > 0;
-}
-
-absl::StatusOr<int> DocumentStore::RequeueWhere(const std::string& where, int64_t now_ms) {
-  ASSIGN_OR_RETURN(
-      sqlite::Statement stmt,
-      db_->Prepare(absl::StrCat("UPDATE documents SET state = 1, attempts = 0, next_attempt_at = ?, "
-                                "error = '', annotations = NULL, generation = generation + 1, "
-                                "updated_at = ? ",
-                                where)));
-  stmt.Bind(1, now_ms).Bind(2, now_ms);
-  RETURN_IF_ERROR(stmt.Run());
-  return db_->Changes();
-}
-
-absl::StatusOr<int> DocumentStore::RequeueIds(const std::vector<std::string>& ids, int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  sqlite::Transaction txn(db_.get());
-  RETURN_IF_ERROR(txn.status());
+absl::Status UnknownIdsError(const std::vector<std::string>& ids) {
   std::vector<std::string> unknown;
   for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(std::optional<StoredDocument> doc, FindLocked("id", id, false));
-    if (!doc) unknown.push_back(absl::StrCat("\"", id, "\""));
-  }
-  if (!unknown.empty()) {
-    if (unknown.size() > 10) {
-      const size_t more = unknown.size() - 10;
-      unknown.resize(10);
-      unknown.push_back(absl::StrCat("and ", more, " more"));
+    if (unknown.size() == 10) {
+      unknown.push_back(absl::StrCat("and ", ids.size() - 10, " more"));
+      break;
     }
-    return absl::NotFoundError(
-        absl::StrCat(unknown.size() == 1 ? "no document with id " : "no documents with ids ",
-                     absl::StrJoin(unknown, ", "), "; nothing was queued"));
+    unknown.push_back(absl::StrCat("\"", id, "\""));
   }
-  int queued = 0;
-  for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(
-        sqlite::Statement stmt,
-        db_->Prepare("UPDATE documents SET state = 1, attempts = 0, next_attempt_at = ?, error = '', "
-                     "annotations = NULL, generation = generation + 1, updated_at = ? WHERE id = ?"));
-    stmt.Bind(1, now_ms).Bind(2, now_ms).Bind(3, id);
-    RETURN_IF_ERROR(stmt.Run());
-    queued += db_->Changes();
-  }
-  RETURN_IF_ERROR(txn.Commit());
-  return queued;
+  return absl::NotFoundError(absl::StrCat(ids.size() == 1 ? "no document with id " : "no documents with ids ",
+                                          absl::StrJoin(unknown, ", "), "; nothing was queued"));
 }
 
-absl::StatusOr<int> DocumentStore::RequeueAll(int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  return RequeueWhere("", now_ms);
+absl::Status NoSuchDocument(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat("no document with id \"", id, "\""));
 }
 
-absl::StatusOr<int> DocumentStore::RequeueState(DocState state, int64_t now_ms) {
-  absl::MutexLock lock(&mu_);
-  return RequeueWhere(absl::StrCat("WHERE state = ", static_cast<int>(state)), now_ms);
-}
-
-absl::StatusOr<std::map<DocState, int64_t>> DocumentStore::CountByState() {
-  absl::MutexLock lock(&mu_);
-  ASSIGN_OR_RETURN(sqlite::Statement stmt,
-                   db_->Prepare("SELECT state, COUNT(*) FROM documents GROUP BY state"));
-  std::map<DocState, int64_t> counts;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    counts[static_cast<DocState>(stmt.Int(0))] = stmt.Int(1);
-  }
-  return counts;
-}
-
+}  // namespace store_internal
 }  // namespace dossier::ingest

@@ -8,11 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "libs/common/sqlite.h"
 #include "services/ingest/date_parser.h"
 
 namespace dossier::ingest {
@@ -61,6 +58,10 @@ struct StoredDocument {
   // Serialized dossier.common.v1.Document holding the annotation (sentences,
   // mentions, entities, events); empty until annotated.
   std::string annotations;
+  // The pipeline that claimed the document for work ("" when none has) and
+  // until when (Unix ms). A claim whose time has passed is void.
+  std::string lease_owner;
+  int64_t lease_until_ms = 0;
 };
 
 // The outcome of storing one document.
@@ -71,88 +72,143 @@ struct InsertResult {
   StoredDocument document;
 };
 
+// A document ClaimDue handed out, with bodies and annotations.
+struct ClaimedDocument {
+  StoredDocument document;
+  // The owner of the expired claim this one replaces ("" when the document
+  // was not claimed): that owner died or stalled mid-work.
+  std::string taken_from;
+};
+
 struct ListResult {
   std::vector<StoredDocument> documents;  // without bodies or annotations
   int64_t total = 0;                      // documents matching the filter
   int64_t next_cursor = 0;                // seq to continue below; 0 when no more
 };
 
-// Durable document store on SQLite (WAL, synchronous=FULL: an insert is on
-// disk when it returns). Thread-safe: one connection guarded by a mutex.
+// Durable store of documents and their pipeline state. Two implementations:
+// SqliteDocumentStore (one file, one process) and PgDocumentStore (shared by
+// replicas); OpenDocumentStore picks one. Implementations are thread-safe,
+// and every write is durable when it returns.
 //
 // Document ids are "d-" + Hex64(Fnv1a64(NormalizeForMatch(clean body))), so
 // the same text gets the same id everywhere; if that id is taken by a
 // different text (a hash collision) a counter is appended ("d-...-2").
 // Duplicates are decided by comparing normalized bodies, not hashes alone.
+//
+// Work is shared out through the store: ClaimDue leases due documents to one
+// owner (a pipeline), so that no two workers, in this process or another
+// one, work on a document at once. MarkIndexed, MarkRetry, MarkFailed and
+// Release end the lease; MarkAnnotated keeps it, since the same worker goes
+// on to index. A lease that runs out (its owner died) makes the document
+// claimable again.
 class DocumentStore {
  public:
-  // Opens or creates the store at `path` (":memory:" for tests).
-  static absl::StatusOr<std::unique_ptr<DocumentStore>> Open(const std::string& path);
+  virtual ~DocumentStore() = default;
+
+  // Where the data lives, for logs (passwords redacted).
+  virtual std::string Description() const = 0;
 
   // Stores `doc` in state received, unless a document with the same
   // external_id or the same normalized body exists: then returns that one
-  // with duplicate = true. `now_ms` is the Unix time in milliseconds.
-  absl::StatusOr<InsertResult> Insert(const NewDocument& doc, int64_t now_ms);
+  // with duplicate = true. `now_ms` is the Unix time in milliseconds. Safe
+  // when replicas store the same document at the same time: one stores it,
+  // the others report the duplicate.
+  virtual absl::StatusOr<InsertResult> Insert(const NewDocument& doc, int64_t now_ms) = 0;
 
   // Insert for many documents in one transaction (all or nothing). A later
   // document that duplicates an earlier one of the same batch is reported
   // as a duplicate of it.
-  absl::StatusOr<std::vector<InsertResult>> InsertBatch(const std::vector<NewDocument>& docs, int64_t now_ms);
+  virtual absl::StatusOr<std::vector<InsertResult>> InsertBatch(const std::vector<NewDocument>& docs,
+                                                                int64_t now_ms) = 0;
 
   // One document with bodies and annotations. NOT_FOUND for an unknown id.
-  absl::StatusOr<StoredDocument> Get(const std::string& id);
+  virtual absl::StatusOr<StoredDocument> Get(const std::string& id) = 0;
 
   // Just the state. NOT_FOUND for an unknown id.
-  absl::StatusOr<DocState> GetState(const std::string& id);
+  virtual absl::StatusOr<DocState> GetState(const std::string& id) = 0;
 
   // Newest first, optionally only one state; `cursor` 0 starts at the
   // newest, otherwise lists documents with seq < cursor.
-  absl::StatusOr<ListResult> List(std::optional<DocState> state, int64_t cursor, int limit);
+  virtual absl::StatusOr<ListResult> List(std::optional<DocState> state, int64_t cursor, int limit) = 0;
 
   // Ids of documents waiting for work (received or annotated) whose
-  // next_attempt_at is <= now_ms, oldest due first, at most `limit`.
-  absl::StatusOr<std::vector<std::string>> DueIds(int64_t now_ms, int limit);
+  // next_attempt_at is <= now_ms, oldest due first, at most `limit`,
+  // whether claimed or not.
+  virtual absl::StatusOr<std::vector<std::string>> DueIds(int64_t now_ms, int limit) = 0;
 
-  // The earliest next_attempt_at among waiting documents, if any.
-  absl::StatusOr<std::optional<int64_t>> EarliestDue();
+  // The earliest time at which a waiting document becomes claimable (the
+  // later of its next_attempt_at and the end of its lease), if any.
+  virtual absl::StatusOr<std::optional<int64_t>> EarliestDue() = 0;
+
+  // Atomically claims up to `limit` documents that are waiting (received or
+  // annotated), due (next_attempt_at <= now_ms) and not claimed by a lease
+  // that lasts past now_ms: each gets lease_owner = `owner` and
+  // lease_until = now_ms + lease_ms. Returns them oldest due first.
+  // Concurrent callers (other threads, other processes on the same
+  // database) never get the same document. INVALID_ARGUMENT for an empty
+  // `owner`.
+  virtual absl::StatusOr<std::vector<ClaimedDocument>> ClaimDue(const std::string& owner, int64_t now_ms,
+                                                               int64_t lease_ms, int limit) = 0;
+
+  // Ends `owner`'s lease on `id` without another change; false when it held
+  // none (it was never claimed, already released, or taken over).
+  virtual absl::StatusOr<bool> Release(const std::string& id, const std::string& owner) = 0;
 
   // State transitions made by the pipeline. Each applies only when the
-  // document still has `generation`; false (and no change) otherwise.
-  // MarkAnnotated stores the annotation and resets attempts.
-  absl::StatusOr<bool> MarkAnnotated(const std::string& id, int64_t generation,
-                                     const std::string& annotations, int64_t now_ms);
-  absl::StatusOr<bool> MarkIndexed(const std::string& id, int64_t generation, int64_t now_ms);
+  // document still has `generation` and, unless `owner` is empty, is leased
+  // to `owner` (a lease that ran out still counts while nobody else claimed
+  // the document); false (and no change) otherwise.
+  // MarkAnnotated stores the annotation and resets attempts; the lease is
+  // kept. The others end the lease.
+  virtual absl::StatusOr<bool> MarkAnnotated(const std::string& id, int64_t generation,
+                                             const std::string& annotations, int64_t now_ms,
+                                             const std::string& owner) = 0;
+  virtual absl::StatusOr<bool> MarkIndexed(const std::string& id, int64_t generation, int64_t now_ms,
+                                           const std::string& owner) = 0;
   // attempts + 1, next try at `next_attempt_at_ms`, `error` kept for display.
-  absl::StatusOr<bool> MarkRetry(const std::string& id, int64_t generation, int64_t next_attempt_at_ms,
-                                 const std::string& error, int64_t now_ms);
-  absl::StatusOr<bool> MarkFailed(const std::string& id, int64_t generation, const std::string& reason,
-                                  int64_t now_ms);
+  virtual absl::StatusOr<bool> MarkRetry(const std::string& id, int64_t generation, int64_t next_attempt_at_ms,
+                                         const std::string& error, int64_t now_ms,
+                                         const std::string& owner) = 0;
+  virtual absl::StatusOr<bool> MarkFailed(const std::string& id, int64_t generation, const std::string& reason,
+                                          int64_t now_ms, const std::string& owner) = 0;
 
   // Puts documents back to received (attempts 0, due now, error and
   // annotations cleared, generation + 1) for Reprocess; returns how many.
+  // A lease is left alone: the worker holding it finds its generation stale
+  // and releases it, so two runs of one document never overlap.
   // RequeueIds: NOT_FOUND naming the unknown ids if any is unknown, and
   // then nothing is queued.
-  absl::StatusOr<int> RequeueIds(const std::vector<std::string>& ids, int64_t now_ms);
-  absl::StatusOr<int> RequeueAll(int64_t now_ms);
-  absl::StatusOr<int> RequeueState(DocState state, int64_t now_ms);
+  virtual absl::StatusOr<int> RequeueIds(const std::vector<std::string>& ids, int64_t now_ms) = 0;
+  virtual absl::StatusOr<int> RequeueAll(int64_t now_ms) = 0;
+  virtual absl::StatusOr<int> RequeueState(DocState state, int64_t now_ms) = 0;
 
-  absl::StatusOr<std::map<DocState, int64_t>> CountByState();
-
- private:
-  explicit DocumentStore(std::unique_ptr<sqlite::Db> db) : db_(std::move(db)) {}
-  absl::Status Migrate();
-  absl::StatusOr<InsertResult> InsertLocked(const NewDocument& doc, int64_t now_ms)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<std::optional<StoredDocument>> FindLocked(const std::string& column,
-                                                           const std::string& value, bool with_bodies)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<int> RequeueWhere(const std::string& where, int64_t now_ms)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  absl::Mutex mu_;
-  std::unique_ptr<sqlite::Db> db_ ABSL_GUARDED_BY(mu_);
+  virtual absl::StatusOr<std::map<DocState, int64_t>> CountByState() = 0;
 };
 
+// Opens the store that `db` names (the --db flag): empty for SQLite in
+// `data_dir`/ingest.db (the directory is created if missing), a
+// postgresql:// or postgres:// URL for PostgreSQL with up to `pool_size`
+// connections. Applies pending schema migrations either way. INVALID_ARGUMENT
+// for any other `db`, UNAVAILABLE when PostgreSQL cannot be reached.
+absl::StatusOr<std::unique_ptr<DocumentStore>> OpenDocumentStore(const std::string& db,
+                                                                 const std::string& data_dir, int pool_size);
+
+// Helpers the implementations share.
+namespace store_internal {
+
+// Hex64(Fnv1a64(normalized body)).
+std::string BodyHash(const std::string& normalized_body);
+// The id for `hash` after `collisions` other texts took the earlier ones:
+// "d-<hash>", then "d-<hash>-2", ...
+std::string DocumentId(const std::string& hash, int collisions);
+// "2001-09-09T01:46:40.000Z".
+std::string Rfc3339(int64_t unix_ms);
+// The NOT_FOUND of RequeueIds for `unknown` ids (not empty).
+absl::Status UnknownIdsError(const std::vector<std::string>& unknown);
+absl::Status NoSuchDocument(const std::string& id);
+
+}  // namespace store_internal
 }  // namespace dossier::ingest
 
 #endif  // DOSSIER_SERVICES_INGEST_DOCUMENT_STORE_H_

@@ -68,6 +68,17 @@ absl::StatusOr<NewDocument> IngestServiceImpl::Prepare(const ingest::v1::IngestR
   }
   // raw_body is bytes, so it can hold anything; BuildArticle checks UTF-8.
   const std::string& body = request.raw_body().empty() ? request.body() : request.raw_body();
+  // U+0000 is valid UTF-8 but no article holds it, and PostgreSQL text
+  // cannot store it: refuse it the same way on both backends.
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"body", &body},          {"title", &request.title()},   {"url", &request.url()},
+      {"source", &request.source()}, {"language", &request.language()}, {"external_id", &request.external_id()}};
+  for (const auto& [name, value] : fields) {
+    if (const size_t nul = value->find('\0'); nul != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(name, " contains a NUL character (U+0000) at byte ", nul,
+                                                     "; remove it and send the document again"));
+    }
+  }
   ArticleRequest article_request;
   article_request.body = body;
   article_request.content_type = FromProto(request.content_type());

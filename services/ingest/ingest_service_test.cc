@@ -3,7 +3,6 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -11,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/ingest/store_testing.h"
 
 namespace dossier::ingest {
 namespace {
@@ -46,15 +46,14 @@ constexpr char kArticle[] =
     "\n"
     "Suggest To A Friend";
 
-class IngestServiceTest : public ::testing::Test {
+class IngestServiceTest : public ::testing::TestWithParam<dossier::testing::Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("ingest_service_test_", reinterpret_cast<uintptr_t>(this), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto store = DocumentStore::Open((dir_ / "ingest.db").string());
+    if (PostgresMissing(GetParam())) GTEST_SKIP() << dossier::testing::kNoPostgresMessage;
+    auto location = TestStoreLocation::Create(GetParam());
+    ASSERT_TRUE(location.ok()) << location.status();
+    location_ = std::move(*location);
+    auto store = location_->Open();
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     PipelineOptions pipeline_options;
@@ -81,13 +80,13 @@ class IngestServiceTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    pipeline_->Stop();
+    if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    if (pipeline_ != nullptr) pipeline_->Stop();
     server_.reset();
     service_.reset();
     pipeline_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    location_.reset();
   }
 
   grpc::Status Ingest(const v1::IngestRequest& request, v1::IngestResponse* response,
@@ -114,7 +113,7 @@ class IngestServiceTest : public ::testing::Test {
     return stub_->Reprocess(&context, request, response);
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<TestStoreLocation> location_;
   StubBackend backend_;
   std::unique_ptr<DocumentStore> store_;
   std::unique_ptr<Pipeline> pipeline_;
@@ -123,7 +122,7 @@ class IngestServiceTest : public ::testing::Test {
   std::unique_ptr<v1::IngestService::Stub> stub_;
 };
 
-TEST_F(IngestServiceTest, IngestParsesAndStores) {
+TEST_P(IngestServiceTest, IngestParsesAndStores) {
   v1::IngestRequest request;
   request.set_body(kArticle);
   request.set_url("https://www.strait-news.example/ferry");
@@ -149,7 +148,7 @@ TEST_F(IngestServiceTest, IngestParsesAndStores) {
   EXPECT_FALSE(doc.received_time().empty());
 }
 
-TEST_F(IngestServiceTest, WaitForIndexing) {
+TEST_P(IngestServiceTest, WaitForIndexing) {
   v1::IngestRequest request;
   request.set_body(kArticle);
   request.set_wait_for_indexing(true);
@@ -158,7 +157,7 @@ TEST_F(IngestServiceTest, WaitForIndexing) {
   EXPECT_EQ(response.state(), common::v1::DOCUMENT_STATE_INDEXED);
 }
 
-TEST_F(IngestServiceTest, WaitForIndexingStopsBeforeTheDeadline) {
+TEST_P(IngestServiceTest, WaitForIndexingStopsBeforeTheDeadline) {
   backend_.SetDown(true);
   v1::IngestRequest request;
   request.set_body(kArticle);
@@ -172,7 +171,7 @@ TEST_F(IngestServiceTest, WaitForIndexingStopsBeforeTheDeadline) {
   EXPECT_FALSE(response.document_id().empty());
 }
 
-TEST_F(IngestServiceTest, ValidationErrors) {
+TEST_P(IngestServiceTest, ValidationErrors) {
   struct Case {
     std::string body;
     std::string published;
@@ -186,6 +185,8 @@ TEST_F(IngestServiceTest, ValidationErrors) {
       {"Good text here.", "the other day", "", "published \"the other day\" is not a valid date"},
       {"Good text here.", "", "eng", "language \"eng\" is not an ISO 639-1 code"},
       {"Go to contents\nPrint\nShare\n", "", "", "document body is empty after removing"},
+      {std::string("Good\0text here.", 15), "", "", "body contains a NUL character (U+0000) at byte 4"},
+      {"Good text here.", "", std::string("e\0", 2), "language contains a NUL character"},
   };
   for (const Case& c : cases) {
     v1::IngestRequest request;
@@ -204,7 +205,7 @@ TEST_F(IngestServiceTest, ValidationErrors) {
 
 // Over gRPC, protobuf refuses a proto3 string with invalid UTF-8 before the
 // service sees it; in-process callers reach the service's own check.
-TEST_F(IngestServiceTest, InvalidUtf8CalledDirectly) {
+TEST_P(IngestServiceTest, InvalidUtf8CalledDirectly) {
   grpc::ServerContext context;
   v1::IngestRequest request;
   request.set_body("Good text\xFF here.");
@@ -214,7 +215,7 @@ TEST_F(IngestServiceTest, InvalidUtf8CalledDirectly) {
   EXPECT_THAT(status.error_message(), HasSubstr("body is not valid UTF-8 (first bad byte at offset 9)"));
 }
 
-TEST_F(IngestServiceTest, Duplicates) {
+TEST_P(IngestServiceTest, Duplicates) {
   v1::IngestResponse first = IngestOk(kArticle, "feed-1");
   v1::IngestResponse again = IngestOk(std::string(kArticle) + "\n\n");
   EXPECT_TRUE(again.duplicate());
@@ -228,7 +229,7 @@ TEST_F(IngestServiceTest, Duplicates) {
   EXPECT_EQ(list.total_size(), 1);
 }
 
-TEST_F(IngestServiceTest, IngestStream) {
+TEST_P(IngestServiceTest, IngestStream) {
   v1::IngestResponse existing = IngestOk("An article that was already stored.");
   grpc::ClientContext context;
   v1::IngestStreamResponse response;
@@ -269,7 +270,7 @@ TEST_F(IngestServiceTest, IngestStream) {
   EXPECT_EQ(list.total_size(), 4);
 }
 
-TEST_F(IngestServiceTest, GetDocumentErrors) {
+TEST_P(IngestServiceTest, GetDocumentErrors) {
   grpc::ClientContext c1;
   common::v1::Document doc;
   grpc::Status empty = stub_->GetDocument(&c1, v1::GetDocumentRequest(), &doc);
@@ -284,7 +285,7 @@ TEST_F(IngestServiceTest, GetDocumentErrors) {
   EXPECT_THAT(missing.error_message(), HasSubstr("no document with id \"d-0000000000000000\""));
 }
 
-TEST_F(IngestServiceTest, ListDocumentsPaginates) {
+TEST_P(IngestServiceTest, ListDocumentsPaginates) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i)
     ids.push_back(IngestOk(absl::StrCat("Listed article number ", i, ".")).document_id());
@@ -333,7 +334,7 @@ TEST_F(IngestServiceTest, ListDocumentsPaginates) {
   EXPECT_EQ(List(bad_state, &ignored).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(IngestServiceTest, ListDocumentsByState) {
+TEST_P(IngestServiceTest, ListDocumentsByState) {
   v1::IngestRequest request;
   request.set_body(kArticle);
   request.set_wait_for_indexing(true);
@@ -352,7 +353,7 @@ TEST_F(IngestServiceTest, ListDocumentsByState) {
   EXPECT_EQ(list.documents_size(), 0);
 }
 
-TEST_F(IngestServiceTest, Reprocess) {
+TEST_P(IngestServiceTest, Reprocess) {
   v1::ReprocessResponse response;
   grpc::Status none = Reprocess({}, &response);
   EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -389,6 +390,9 @@ TEST_F(IngestServiceTest, Reprocess) {
   ASSERT_TRUE(Reprocess(failed, &response).ok());
   EXPECT_EQ(response.queued(), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, IngestServiceTest, ::testing::ValuesIn(dossier::testing::AllBackends()),
+                         BackendTestName);
 
 }  // namespace
 }  // namespace dossier::ingest

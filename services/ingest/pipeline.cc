@@ -1,6 +1,9 @@
 #include "services/ingest/pipeline.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,8 +27,24 @@ bool IsRetryable(absl::StatusCode code) {
   }
 }
 
+namespace {
+
+// "<hostname>:<pid>:<random>": unique per pipeline, and says where it runs.
+std::string DefaultClaimOwner() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') std::snprintf(host, sizeof(host), "unknown-host");
+  std::random_device random;
+  const uint64_t nonce = (static_cast<uint64_t>(random()) << 32) ^ random();
+  return absl::StrCat(host, ":", getpid(), ":", absl::Hex(nonce, absl::kZeroPad16));
+}
+
+}  // namespace
+
 Pipeline::Pipeline(DocumentStore* store, PipelineBackend* backend, PipelineOptions options)
-    : store_(store), backend_(backend), options_(std::move(options)) {
+    : store_(store),
+      backend_(backend),
+      options_(std::move(options)),
+      owner_(options_.owner.empty() ? DefaultClaimOwner() : options_.owner) {
   absl::MutexLock lock(&mu_);
   rng_.seed(options_.seed != 0 ? options_.seed : std::random_device{}());
 }
@@ -41,8 +60,10 @@ void Pipeline::Start() {
   absl::StatusOr<std::map<DocState, int64_t>> counts = store_->CountByState();
   if (counts.ok()) {
     auto count = [&](DocState s) { return counts->count(s) ? counts->at(s) : 0; };
-    spdlog::info("pipeline starting with {} workers; documents received={} annotated={} indexed={} failed={}",
-                 options_.workers, count(DocState::kReceived), count(DocState::kAnnotated),
+    spdlog::info(
+        "pipeline starting with {} workers, claiming as {} for {} ms; documents received={} annotated={} "
+        "indexed={} failed={}",
+        options_.workers, owner_, absl::ToInt64Milliseconds(options_.claim_lease), count(DocState::kReceived), count(DocState::kAnnotated),
                  count(DocState::kIndexed), count(DocState::kFailed));
   }
   const int workers = std::max(1, options_.workers);
@@ -64,6 +85,7 @@ void Pipeline::Stop() {
 void Pipeline::Notify() {
   absl::MutexLock lock(&mu_);
   ++state_version_;
+  ++work_version_;
   work_cv_.SignalAll();
   state_cv_.SignalAll();
 }
@@ -72,6 +94,12 @@ void Pipeline::StateChanged() {
   absl::MutexLock lock(&mu_);
   ++state_version_;
   state_cv_.SignalAll();
+}
+
+void Pipeline::WorkChanged() {
+  absl::MutexLock lock(&mu_);
+  ++work_version_;
+  work_cv_.SignalAll();
 }
 
 absl::StatusOr<DocState> Pipeline::WaitForState(const std::string& id, absl::Time deadline) {
@@ -86,31 +114,15 @@ absl::StatusOr<DocState> Pipeline::WaitForState(const std::string& id, absl::Tim
     if (*state == DocState::kIndexed || *state == DocState::kFailed || Now() >= deadline) return state;
     absl::MutexLock lock(&mu_);
     if (stopping_) return state;
-    while (state_version_ == version && !stopping_) {
-      // The CondVar uses the real clock; an injected clock is re-checked
-      // above each round.
-      const absl::Duration left = std::min(deadline - Now(), absl::Milliseconds(100));
-      if (left <= absl::ZeroDuration()) break;
-      state_cv_.WaitWithTimeout(&mu_, left);
-      if (Now() >= deadline) break;
-    }
+    // Woken by a change made here, or after state_poll_interval to look for
+    // one made by another replica. The CondVar uses the real clock; an
+    // injected clock is re-checked above each round.
+    const absl::Duration wait = std::min(deadline - Now(), options_.state_poll_interval);
+    if (state_version_ == version && wait > absl::ZeroDuration()) state_cv_.WaitWithTimeout(&mu_, wait);
   }
 }
 
-std::string Pipeline::ClaimLocked() {
-  absl::StatusOr<std::vector<std::string>> due =
-      store_->DueIds(NowMs(), static_cast<int>(in_flight_.size()) + 1);
-  if (!due.ok()) {
-    spdlog::error("pipeline: cannot read pending documents: {}", std::string(due.status().message()));
-    return "";
-  }
-  for (const std::string& id : *due) {
-    if (in_flight_.insert(id).second) return id;
-  }
-  return "";
-}
-
-absl::Duration Pipeline::IdleWaitLocked() {
+absl::Duration Pipeline::IdleWait() {
   absl::Duration wait = options_.poll_interval;
   absl::StatusOr<std::optional<int64_t>> earliest = store_->EarliestDue();
   if (earliest.ok() && earliest->has_value()) {
@@ -121,20 +133,54 @@ absl::Duration Pipeline::IdleWaitLocked() {
 }
 
 void Pipeline::WorkerLoop() {
-  mu_.Lock();
-  while (!stopping_) {
-    std::string id = ClaimLocked();
-    if (id.empty()) {
-      work_cv_.WaitWithTimeout(&mu_, IdleWaitLocked());
+  const int64_t lease_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(options_.claim_lease));
+  while (true) {
+    uint64_t seen;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      seen = work_version_;
+    }
+    absl::StatusOr<std::vector<ClaimedDocument>> claimed = store_->ClaimDue(owner_, NowMs(), lease_ms, 1);
+    {
+      absl::MutexLock lock(&mu_);
+      if (!claimed.ok()) {
+        if (!store_failing_) {
+          spdlog::error("pipeline: cannot claim documents (retrying every {} ms): {}",
+                        absl::ToInt64Milliseconds(options_.poll_interval), std::string(claimed.status().message()));
+        }
+        store_failing_ = true;
+        if (!stopping_) work_cv_.WaitWithTimeout(&mu_, options_.poll_interval);
+        continue;
+      }
+      if (store_failing_) spdlog::info("pipeline: claiming documents works again");
+      store_failing_ = false;
+    }
+    if (claimed->empty()) {
+      const absl::Duration wait = IdleWait();
+      absl::MutexLock lock(&mu_);
+      if (!stopping_ && work_version_ == seen) work_cv_.WaitWithTimeout(&mu_, wait);
       continue;
     }
-    mu_.Unlock();
-    Process(id);
-    mu_.Lock();
-    in_flight_.erase(id);
-    work_cv_.SignalAll();
+    for (const ClaimedDocument& claim : *claimed) {
+      const StoredDocument& doc = claim.document;
+      if (!claim.taken_from.empty()) {
+        spdlog::warn("document {}: took over the expired claim of {} (state={})", doc.id, claim.taken_from,
+                     DocStateName(doc.state));
+      }
+      if (Process(doc)) continue;
+      // No Mark* applied (the document was requeued meanwhile, or the store
+      // failed): give the claim back so that the document does not wait for
+      // it to run out.
+      absl::StatusOr<bool> released = store_->Release(doc.id, owner_);
+      if (!released.ok()) {
+        spdlog::error("document {}: cannot release its claim (it runs out in {} ms): {}", doc.id, lease_ms,
+                      std::string(released.status().message()));
+      } else if (*released) {
+        WorkChanged();
+      }
+    }
   }
-  mu_.Unlock();
 }
 
 absl::Duration Pipeline::Backoff(int attempt) {
@@ -147,7 +193,7 @@ absl::Duration Pipeline::Backoff(int attempt) {
   return absl::Milliseconds(jitter(rng_));
 }
 
-void Pipeline::HandleError(const StoredDocument& doc, const char* stage, const absl::Status& status) {
+bool Pipeline::HandleError(const StoredDocument& doc, const char* stage, const absl::Status& status) {
   const int attempt = doc.attempts + 1;
   const std::string message = absl::StrCat(stage, ": ", status.message());
   const bool bounded =
@@ -155,42 +201,36 @@ void Pipeline::HandleError(const StoredDocument& doc, const char* stage, const a
   if (IsRetryable(status.code()) && !(bounded && attempt >= options_.max_internal_attempts)) {
     const absl::Duration delay = Backoff(attempt);
     absl::StatusOr<bool> marked = store_->MarkRetry(
-        doc.id, doc.generation, NowMs() + absl::ToInt64Milliseconds(delay), message, NowMs());
+        doc.id, doc.generation, NowMs() + absl::ToInt64Milliseconds(delay), message, NowMs(), owner_);
     if (!marked.ok()) {
       spdlog::error("document {}: cannot record retry: {}", doc.id, std::string(marked.status().message()));
-      return;
+      return false;
     }
+    if (!*marked) return false;
     // Warn on the first failure and then every tenth, so an outage does not
     // flood the log.
     const auto level = (attempt == 1 || attempt % 10 == 0) ? spdlog::level::warn : spdlog::level::debug;
     spdlog::log(level, "document {} {} failed (attempt {}, {}), retrying in {} ms: {}", doc.id, stage,
                 attempt, absl::StatusCodeToString(status.code()), absl::ToInt64Milliseconds(delay),
                 std::string(status.message()));
-    return;
+    return true;
   }
   std::string reason = message;
   if (bounded) absl::StrAppend(&reason, " (gave up after ", attempt, " attempts)");
-  absl::StatusOr<bool> marked = store_->MarkFailed(doc.id, doc.generation, reason, NowMs());
+  absl::StatusOr<bool> marked = store_->MarkFailed(doc.id, doc.generation, reason, NowMs(), owner_);
   if (!marked.ok()) {
     spdlog::error("document {}: cannot record failure: {}", doc.id, std::string(marked.status().message()));
-    return;
+    return false;
   }
-  if (*marked) {
-    spdlog::info("document {} state=failed error=\"{}\"", doc.id, reason);
-    StateChanged();
-  }
+  if (!*marked) return false;
+  spdlog::info("document {} state=failed error=\"{}\"", doc.id, reason);
+  StateChanged();
+  return true;
 }
 
-void Pipeline::Process(const std::string& id) {
-  absl::StatusOr<StoredDocument> stored = store_->Get(id);
-  if (!stored.ok()) {
-    if (!absl::IsNotFound(stored.status())) {
-      spdlog::error("document {}: cannot read it: {}", id, std::string(stored.status().message()));
-    }
-    return;
-  }
-  const StoredDocument& doc = *stored;
-  if (doc.state != DocState::kReceived && doc.state != DocState::kAnnotated) return;
+bool Pipeline::Process(const StoredDocument& doc) {
+  const std::string& id = doc.id;
+  if (doc.state != DocState::kReceived && doc.state != DocState::kAnnotated) return false;
   common::v1::Document document = ToProtoDocument(doc, /*full=*/true);
 
   if (doc.state == DocState::kReceived) {
@@ -200,20 +240,16 @@ void Pipeline::Process(const std::string& id) {
     request.clear_entities();
     request.clear_events();
     absl::StatusOr<common::v1::Document> annotation = backend_->Annotate(request);
-    if (!annotation.ok()) {
-      HandleError(doc, "annotate", annotation.status());
-      return;
-    }
+    if (!annotation.ok()) return HandleError(doc, "annotate", annotation.status());
     absl::StatusOr<bool> marked =
-        store_->MarkAnnotated(id, doc.generation, SerializeAnnotation(*annotation), NowMs());
+        store_->MarkAnnotated(id, doc.generation, SerializeAnnotation(*annotation), NowMs(), owner_);
     if (!marked.ok()) {
-      spdlog::error("document {}: cannot store the annotation: {}", id,
-                    std::string(marked.status().message()));
-      return;
+      spdlog::error("document {}: cannot store the annotation: {}", id, std::string(marked.status().message()));
+      return false;
     }
     if (!*marked) {
-      spdlog::debug("document {} was requeued while being annotated; the newer run wins", id);
-      return;
+      spdlog::info("document {} was requeued or taken over while being annotated; the newer run wins", id);
+      return false;
     }
     spdlog::info("document {} state=annotated sentences={} mentions={} entities={} events={}", id,
                  annotation->sentences_size(), annotation->mentions_size(), annotation->entities_size(),
@@ -232,18 +268,20 @@ void Pipeline::Process(const std::string& id) {
   if (!indexed.ok()) {
     StoredDocument annotated = doc;
     if (doc.state == DocState::kReceived) annotated.attempts = 0;  // MarkAnnotated reset it
-    HandleError(annotated, "index", indexed);
-    return;
+    return HandleError(annotated, "index", indexed);
   }
-  absl::StatusOr<bool> marked = store_->MarkIndexed(id, doc.generation, NowMs());
+  absl::StatusOr<bool> marked = store_->MarkIndexed(id, doc.generation, NowMs(), owner_);
   if (!marked.ok()) {
     spdlog::error("document {}: cannot record indexing: {}", id, std::string(marked.status().message()));
-    return;
+    return false;
   }
-  if (*marked) {
-    spdlog::info("document {} state=indexed", id);
-    StateChanged();
+  if (!*marked) {
+    spdlog::info("document {} was requeued or taken over while being indexed; the newer run wins", id);
+    return false;
   }
+  spdlog::info("document {} state=indexed", id);
+  StateChanged();
+  return true;
 }
 
 }  // namespace dossier::ingest

@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <functional>
 #include <random>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,6 +47,16 @@ struct PipelineOptions {
   int max_internal_attempts = 8;
   // Seed of the jitter; 0 picks a random one.
   uint64_t seed = 0;
+  // Names this pipeline's claims in the store; empty picks
+  // "<hostname>:<pid>:<random hex>", unique per pipeline.
+  std::string owner;
+  // How long a claim lasts (--claim_lease_ms). It must cover one Annotate
+  // and one Index call; when the owner dies, its documents wait this long
+  // before another pipeline takes them over.
+  absl::Duration claim_lease = absl::Seconds(60);
+  // How often WaitForState re-reads the store, to see changes made by other
+  // replicas (changes made here wake it at once).
+  absl::Duration state_poll_interval = absl::Milliseconds(50);
   // Clock; absl::Now when empty.
   std::function<absl::Time()> clock;
 };
@@ -56,11 +65,15 @@ struct PipelineOptions {
 bool IsRetryable(absl::StatusCode code);
 
 // Drives stored documents through Annotate -> ANNOTATED -> Index -> INDEXED
-// on background threads. Documents are claimed in memory (an in-flight set),
-// so no two workers process the same document; state changes go through
-// DocumentStore's generation check, so a Reprocess during processing wins.
-// Work left in received/annotated (e.g. from before a restart) is picked up
-// on Start. Thread-safe. Logs one info line per state change, e.g.
+// on background threads. Each worker claims one due document at a time
+// through the store (DocumentStore::ClaimDue), so no two workers process the
+// same document, even in different replicas sharing one database; state
+// changes go through the store's generation and owner checks, so a Reprocess
+// during processing wins and a worker whose claim was taken over changes
+// nothing. Work left in received/annotated (from before a restart, or by a
+// replica that died, once its claims run out) is picked up. Idle workers
+// look for work every poll_interval, so documents stored by other replicas
+// are found too. Thread-safe. Logs one info line per state change, e.g.
 // "document d-0123456789abcdef state=annotated sentences=3 mentions=12 ...".
 class Pipeline {
  public:
@@ -72,40 +85,50 @@ class Pipeline {
 
   // Starts the workers.
   void Start();
-  // Stops claiming work, lets in-flight documents finish their current step
+  // Stops claiming work, lets claimed documents finish their current step
   // and joins the workers. Idempotent.
   void Stop();
 
   // Wakes the workers: new or requeued documents are waiting.
   void Notify();
 
+  // The owner name of this pipeline's claims.
+  const std::string& owner() const { return owner_; }
+
   // Waits until document `id` is INDEXED or FAILED, or until `deadline`, or
-  // until Stop; returns its state at that moment. NOT_FOUND for an unknown id.
+  // until Stop; returns its state at that moment. Sees changes made by other
+  // replicas within state_poll_interval. NOT_FOUND for an unknown id.
   absl::StatusOr<DocState> WaitForState(const std::string& id, absl::Time deadline);
 
  private:
   void WorkerLoop();
-  // The id of a due document nobody works on, now in flight; empty if none.
-  std::string ClaimLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Duration IdleWaitLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Process(const std::string& id);
-  void HandleError(const StoredDocument& doc, const char* stage, const absl::Status& status);
+  // How long an idle worker sleeps: until the next document is due, at most
+  // poll_interval.
+  absl::Duration IdleWait();
+  // Works on a claimed document; returns whether its claim was ended (by a
+  // Mark* that applied).
+  bool Process(const StoredDocument& doc);
+  // Records a retry or failure; returns whether the claim was ended.
+  bool HandleError(const StoredDocument& doc, const char* stage, const absl::Status& status);
   absl::Duration Backoff(int attempt);
   void StateChanged();
+  void WorkChanged();
   absl::Time Now() const { return options_.clock ? options_.clock() : absl::Now(); }
   int64_t NowMs() const { return absl::ToUnixMillis(Now()); }
 
   DocumentStore* const store_;
   PipelineBackend* const backend_;
   const PipelineOptions options_;
+  const std::string owner_;
 
   absl::Mutex mu_;
-  absl::CondVar work_cv_;   // new work or a worker finished
+  absl::CondVar work_cv_;   // new work may be claimable
   absl::CondVar state_cv_;  // some document changed state
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool store_failing_ ABSL_GUARDED_BY(mu_) = false;  // the last claim failed (logged once)
   uint64_t state_version_ ABSL_GUARDED_BY(mu_) = 0;
-  std::set<std::string> in_flight_ ABSL_GUARDED_BY(mu_);
+  uint64_t work_version_ ABSL_GUARDED_BY(mu_) = 0;
   std::mt19937_64 rng_ ABSL_GUARDED_BY(mu_);
   std::vector<std::thread> threads_;
 };
