@@ -236,6 +236,7 @@ grpc::Status EntityServiceImpl::AddAlias(grpc::ServerContext*, const v1::AddAlia
   if (!IsValidUtf8(alias)) return Invalid("alias is not valid UTF-8");
   for (char c : alias) {
     if (c == '\t' || c == '\n' || c == '\r') return Invalid("alias must be one line without tabs");
+    if (c == '\0') return Invalid("alias contains a NUL character (U+0000)");
   }
   absl::StatusOr<KbEntity> e = kb_->AddAlias(request->entity_id(), alias);
   if (!e.ok()) return ToGrpcStatus(e.status());

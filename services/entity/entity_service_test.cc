@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "services/entity/test_backends.h"
 #include "services/entity/test_paths.h"
 
 namespace dossier::entity {
@@ -15,11 +16,15 @@ namespace {
 using common::v1::ENTITY_TYPE_LOCATION;
 using common::v1::ENTITY_TYPE_PERSON;
 
-// An in-process server over a fresh in-memory store.
-class EntityServiceTest : public ::testing::Test {
+// An in-process server over a fresh store, once per backend.
+class EntityServiceTest : public BackendTest {
  protected:
   void SetUp() override {
-    auto kb = KnowledgeBase::Open(":memory:", FixtureKbDir());
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    std::unique_ptr<KbStore> store = OpenStore(NewDb());
+    ASSERT_NE(store, nullptr);
+    auto kb = KnowledgeBase::Open(std::move(store), FixtureKbDir(), KnowledgeBase::Options{});
     ASSERT_TRUE(kb.ok()) << kb.status();
     kb_ = std::move(*kb);
     EntityServiceImpl::Options options;
@@ -72,7 +77,7 @@ class EntityServiceTest : public ::testing::Test {
   std::unique_ptr<v1::EntityService::Stub> stub_;
 };
 
-TEST_F(EntityServiceTest, AnnotateValidatesItsRequest) {
+TEST_P(EntityServiceTest, AnnotateValidatesItsRequest) {
   v1::AnnotateResponse r;
   grpc::Status st = Annotate("", &r);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -102,7 +107,7 @@ TEST_F(EntityServiceTest, AnnotateValidatesItsRequest) {
   EXPECT_TRUE(Annotate("Jiang Zemin spoke.", &r, "en").ok());
 }
 
-TEST_F(EntityServiceTest, AnnotateReturnsCodePointSpansEntitiesAndDates) {
+TEST_P(EntityServiceTest, AnnotateReturnsCodePointSpansEntitiesAndDates) {
   // "Café" has a two-byte letter: spans are in code points.
   const std::string text = "Caf\xC3\xA9 talk: President Jiang met Putin on 18th September.";
   common::v1::DateValue published;
@@ -135,7 +140,7 @@ TEST_F(EntityServiceTest, AnnotateReturnsCodePointSpansEntitiesAndDates) {
   EXPECT_EQ(r.entities(0).roles(0).start().year(), 1993);
 }
 
-TEST_F(EntityServiceTest, NewEntitiesArePersistedAndFound) {
+TEST_P(EntityServiceTest, NewEntitiesArePersistedAndFound) {
   v1::AnnotateResponse r;
   ASSERT_TRUE(Annotate("Minister Vladimir Rushailo arrived in Moscow.", &r).ok());
   const common::v1::Mention* m = Find(r, "Vladimir Rushailo");
@@ -156,7 +161,7 @@ TEST_F(EntityServiceTest, NewEntitiesArePersistedAndFound) {
   EXPECT_EQ(Find(r, "Vladimir Rushailo")->entity_id(), "person:x-vladimir-rushailo");
 }
 
-TEST_F(EntityServiceTest, GetEntity) {
+TEST_P(EntityServiceTest, GetEntity) {
   common::v1::Entity e;
   ASSERT_TRUE(GetEntity("country:CHN", &e).ok());
   EXPECT_EQ(e.name(), "China");
@@ -172,7 +177,7 @@ TEST_F(EntityServiceTest, GetEntity) {
   EXPECT_EQ(GetEntity("", &e).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(EntityServiceTest, AddAliasThenAnnotateUsesIt) {
+TEST_P(EntityServiceTest, AddAliasThenAnnotateUsesIt) {
   v1::AnnotateResponse r;
   ASSERT_TRUE(Annotate("They visited Tajikia last week.", &r).ok());
   EXPECT_EQ(Find(r, "Tajikia"), nullptr);
@@ -201,7 +206,7 @@ TEST_F(EntityServiceTest, AddAliasThenAnnotateUsesIt) {
   EXPECT_EQ(stub_->AddAlias(&ctx3, req, &e).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(EntityServiceTest, MergeEntitiesRedirects) {
+TEST_P(EntityServiceTest, MergeEntitiesRedirects) {
   v1::AnnotateResponse r;
   ASSERT_TRUE(Annotate("Minister Vladimir Rushailo arrived.", &r).ok());
   v1::MergeEntitiesRequest req;
@@ -247,7 +252,7 @@ TEST_F(EntityServiceTest, MergeEntitiesRedirects) {
   }
 }
 
-TEST_F(EntityServiceTest, SearchEntitiesPaginates) {
+TEST_P(EntityServiceTest, SearchEntitiesPaginates) {
   std::vector<std::string> ids;
   std::string token;
   int pages = 0;
@@ -277,7 +282,7 @@ TEST_F(EntityServiceTest, SearchEntitiesPaginates) {
   EXPECT_EQ(s.entities(0).id(), "place:shanghai");
 }
 
-TEST_F(EntityServiceTest, ResolveNameRanksCandidates) {
+TEST_P(EntityServiceTest, ResolveNameRanksCandidates) {
   auto resolve = [&](const std::string& name, int year, common::v1::EntityType type,
                      v1::ResolveNameResponse* out) {
     v1::ResolveNameRequest req;
@@ -310,6 +315,9 @@ TEST_F(EntityServiceTest, ResolveNameRanksCandidates) {
   EXPECT_EQ(resolve("  ", 0, common::v1::ENTITY_TYPE_UNSPECIFIED, &r).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, EntityServiceTest, ::testing::ValuesIn(dossier::testing::AllBackends()),
+                         BackendTestName);
 
 }  // namespace
 }  // namespace dossier::entity

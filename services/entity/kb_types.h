@@ -100,6 +100,8 @@ struct KbData {
   // merged id -> id it now resolves to (already followed to the end).
   std::vector<std::pair<std::string, std::string>> redirects;
   std::string version;
+  // The store's change counter when the snapshot was read (see KbStore).
+  int64_t change_version = 0;
 };
 
 // True when `role` holds on `date`. Unknown parts of the date or of the role

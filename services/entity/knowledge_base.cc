@@ -8,6 +8,7 @@
 #include "services/entity/lexicon.h"
 #include "services/entity/name_text.h"
 #include "services/entity/tokenizer.h"
+#include "spdlog/spdlog.h"
 
 namespace dossier::entity {
 
@@ -40,8 +41,14 @@ float ReasonScore(AliasKind kind) {
 
 absl::StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::string& db_path,
                                                                    const std::string& kb_dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<KbStore> store, OpenSqliteKbStore(db_path));
+  return Open(std::move(store), kb_dir, Options{});
+}
+
+absl::StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(std::unique_ptr<KbStore> store,
+                                                                   const std::string& kb_dir,
+                                                                   const Options& options) {
   const auto start = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(std::unique_ptr<KbStore> store, KbStore::Open(db_path));
   ASSIGN_OR_RETURN(KbStore::SyncResult sync, store->SyncShipped(kb_dir));
   std::unique_ptr<KnowledgeBase> kb(new KnowledgeBase(std::move(store)));
   kb->stats_.reloaded = sync.reloaded;
@@ -54,7 +61,44 @@ absl::StatusOr<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const std::st
   }
   kb->stats_.index_seconds = SecondsSince(index_start);
   kb->stats_.entities = kb->Snapshot()->size();
+  if (options.poll_interval > absl::ZeroDuration()) {
+    kb->poller_ = std::thread([kb = kb.get(), interval = options.poll_interval] { kb->PollLoop(interval); });
+  }
   return kb;
+}
+
+KnowledgeBase::~KnowledgeBase() {
+  stop_polling_.Notify();
+  if (poller_.joinable()) poller_.join();
+}
+
+void KnowledgeBase::PollLoop(absl::Duration interval) {
+  bool failing = false;
+  while (!stop_polling_.WaitForNotificationWithTimeout(interval)) {
+    const auto start = std::chrono::steady_clock::now();
+    absl::StatusOr<bool> rebuilt = Refresh();
+    if (!rebuilt.ok()) {
+      // Once per outage, not once per poll.
+      if (!failing)
+        spdlog::warn("cannot check the knowledge base for changes: {}", rebuilt.status().ToString());
+      failing = true;
+      continue;
+    }
+    if (failing) spdlog::info("checking the knowledge base for changes works again");
+    failing = false;
+    if (*rebuilt) {
+      spdlog::info("knowledge base changed in the store: index rebuilt ({} entities) in {:.3f}s",
+                   Snapshot()->size(), SecondsSince(start));
+    }
+  }
+}
+
+absl::StatusOr<bool> KnowledgeBase::Refresh() {
+  absl::MutexLock curation(&curation_mu_);
+  ASSIGN_OR_RETURN(int64_t version, store_->ChangeVersion());
+  if (version == index_change_version_) return false;
+  RETURN_IF_ERROR(Rebuild());
+  return true;
 }
 
 std::shared_ptr<const KbIndex> KnowledgeBase::Snapshot() const {
@@ -63,12 +107,10 @@ std::shared_ptr<const KbIndex> KnowledgeBase::Snapshot() const {
 }
 
 absl::Status KnowledgeBase::Rebuild() {
-  KbData data;
-  {
-    absl::MutexLock lock(&store_mu_);
-    ASSIGN_OR_RETURN(data, store_->LoadSnapshot());
-  }
+  ASSIGN_OR_RETURN(KbData data, store_->LoadSnapshot());
+  const int64_t change_version = data.change_version;
   std::shared_ptr<const KbIndex> index = KbIndex::Build(std::move(data));
+  index_change_version_ = change_version;
   absl::MutexLock lock(&index_mu_);
   index_ = std::move(index);
   return absl::OkStatus();
@@ -98,19 +140,13 @@ absl::Status KnowledgeBase::PersistNew(const Annotation& annotation) {
     }
   }
   if (fresh.empty()) return absl::OkStatus();
-  {
-    absl::MutexLock lock(&store_mu_);
-    RETURN_IF_ERROR(store_->InsertExtracted(fresh));
-  }
+  RETURN_IF_ERROR(store_->InsertExtracted(fresh));
   absl::MutexLock lock(&extracted_mu_);
   for (const KbEntity& e : fresh) known_extracted_.insert(e.id);
   return absl::OkStatus();
 }
 
-absl::StatusOr<KbEntity> KnowledgeBase::GetEntity(const std::string& id) {
-  absl::MutexLock lock(&store_mu_);
-  return store_->GetEntity(id);
-}
+absl::StatusOr<KbEntity> KnowledgeBase::GetEntity(const std::string& id) { return store_->GetEntity(id); }
 
 KbEntity KnowledgeBase::FromIndex(const KbIndex& index, uint32_t i) const {
   const IndexedEntity& e = index.entity(i);
@@ -225,18 +261,10 @@ absl::StatusOr<std::vector<NameCandidate>> KnowledgeBase::ResolveName(const std:
   }
   // Entities created from documents live only in the store.
   {
-    std::vector<std::string> ids;
-    {
-      absl::MutexLock lock(&store_mu_);
-      ASSIGN_OR_RETURN(ids, store_->FindByAlias(folded));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->FindByAlias(folded));
     for (const std::string& id : ids) {
       if (index->Find(id) >= 0) continue;
-      absl::StatusOr<KbEntity> e;
-      {
-        absl::MutexLock lock(&store_mu_);
-        e = store_->GetEntity(id);
-      }
+      absl::StatusOr<KbEntity> e = store_->GetEntity(id);
       if (!e.ok() || (type != EntityType::kUnspecified && e->type != type)) continue;
       bool dup = false;
       for (const NameCandidate& c : out) dup = dup || c.entity.id == e->id;
@@ -276,32 +304,21 @@ absl::StatusOr<std::vector<NameCandidate>> KnowledgeBase::ResolveName(const std:
 
 absl::StatusOr<std::vector<KbEntity>> KnowledgeBase::Search(const std::string& prefix, EntityType type,
                                                             int offset, int limit) {
-  absl::MutexLock lock(&store_mu_);
   return store_->Search(FoldName(prefix), type, offset, limit);
 }
 
 absl::StatusOr<KbEntity> KnowledgeBase::AddAlias(const std::string& id, const std::string& alias) {
   absl::MutexLock curation(&curation_mu_);
-  std::string resolved;
-  {
-    absl::MutexLock lock(&store_mu_);
-    ASSIGN_OR_RETURN(resolved, store_->AddAlias(id, alias));
-  }
+  ASSIGN_OR_RETURN(std::string resolved, store_->AddAlias(id, alias));
   RETURN_IF_ERROR(Rebuild());
-  absl::MutexLock lock(&store_mu_);
   return store_->GetEntity(resolved);
 }
 
 absl::StatusOr<KbEntity> KnowledgeBase::Merge(const std::string& target,
                                               const std::vector<std::string>& sources) {
   absl::MutexLock curation(&curation_mu_);
-  std::string resolved;
-  {
-    absl::MutexLock lock(&store_mu_);
-    ASSIGN_OR_RETURN(resolved, store_->Merge(target, sources));
-  }
+  ASSIGN_OR_RETURN(std::string resolved, store_->Merge(target, sources));
   RETURN_IF_ERROR(Rebuild());
-  absl::MutexLock lock(&store_mu_);
   return store_->GetEntity(resolved);
 }
 

@@ -1,14 +1,18 @@
 #ifndef DOSSIER_SERVICES_ENTITY_KNOWLEDGE_BASE_H_
 #define DOSSIER_SERVICES_ENTITY_KNOWLEDGE_BASE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "services/entity/annotator.h"
 #include "services/entity/kb_index.h"
 #include "services/entity/kb_store.h"
@@ -18,8 +22,12 @@
 //
 // Thread-safe. Annotate and ResolveName read an immutable index snapshot
 // (std::shared_ptr<const KbIndex>) and never wait for curation; AddAlias and
-// MergeEntities write the store, build a new index and swap it in. Store
-// access is serialized by a mutex.
+// MergeEntities write the store, build a new index and swap it in.
+//
+// Several processes may share one store (replicas on one PostgreSQL
+// database). Curation made through another process reaches this one when
+// Refresh() sees the store's change counter move: a background thread calls
+// it every Options::poll_interval, and rebuilds the index only then.
 
 namespace dossier::entity {
 
@@ -40,14 +48,38 @@ class KnowledgeBase {
     double index_seconds = 0;
   };
 
-  // Opens the store at `db_path` (":memory:" for tests), refreshes it from
-  // the shipped KB in `kb_dir` when that has a new VERSION, and builds the
-  // index. NOT_FOUND when `kb_dir` has no knowledge base.
+  struct Options {
+    // How often to look for changes other processes made to the store
+    // (Refresh); zero or less: never (the default).
+    absl::Duration poll_interval = absl::ZeroDuration();
+  };
+
+  // Takes `store`, refreshes it from the shipped KB in `kb_dir` when that has
+  // a new VERSION (one process loads it when several start together), builds
+  // the index and starts polling. NOT_FOUND when `kb_dir` has no knowledge
+  // base; store errors as the store reports them.
+  static absl::StatusOr<std::unique_ptr<KnowledgeBase>> Open(std::unique_ptr<KbStore> store,
+                                                             const std::string& kb_dir,
+                                                             const Options& options);
+  // The same over the SQLite store at `db_path` (":memory:" for tests),
+  // without polling.
   static absl::StatusOr<std::unique_ptr<KnowledgeBase>> Open(const std::string& db_path,
                                                              const std::string& kb_dir);
+  // Stops the polling thread.
+  ~KnowledgeBase();
+  KnowledgeBase(const KnowledgeBase&) = delete;
+  KnowledgeBase& operator=(const KnowledgeBase&) = delete;
 
+  // Figures from Open. `entities` is the count then; Snapshot()->size() is
+  // the current one.
   const LoadStats& load_stats() const { return stats_; }
   std::shared_ptr<const KbIndex> Snapshot() const;
+
+  // Rebuilds the index when the store's change counter differs from the one
+  // the index was built at (another process curated or reloaded the KB).
+  // Returns whether it rebuilt. Called by the polling thread; public for
+  // tests and for callers that want a change visible now.
+  absl::StatusOr<bool> Refresh();
 
   // Annotates a text and persists the entities it created, so GetEntity and
   // SearchEntities find them.
@@ -77,15 +109,18 @@ class KnowledgeBase {
   absl::Status Rebuild() ABSL_EXCLUSIVE_LOCKS_REQUIRED(curation_mu_);
   absl::Status PersistNew(const Annotation& annotation);
   KbEntity FromIndex(const KbIndex& index, uint32_t i) const;
+  void PollLoop(absl::Duration interval);
 
-  absl::Mutex curation_mu_;  // one curation (write + rebuild) at a time
+  absl::Mutex curation_mu_;  // one curation or rebuild (write + rebuild) at a time
+  int64_t index_change_version_ ABSL_GUARDED_BY(curation_mu_) = -1;
   mutable absl::Mutex index_mu_;
   std::shared_ptr<const KbIndex> index_ ABSL_GUARDED_BY(index_mu_);
-  absl::Mutex store_mu_;
-  std::unique_ptr<KbStore> store_ ABSL_GUARDED_BY(store_mu_);
+  const std::unique_ptr<KbStore> store_;  // thread-safe itself
   absl::Mutex extracted_mu_;
   absl::flat_hash_set<std::string> known_extracted_ ABSL_GUARDED_BY(extracted_mu_);
   LoadStats stats_;
+  absl::Notification stop_polling_;
+  std::thread poller_;
 };
 
 }  // namespace dossier::entity
