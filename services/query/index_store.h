@@ -1,7 +1,6 @@
 #ifndef DOSSIER_SERVICES_QUERY_INDEX_STORE_H_
 #define DOSSIER_SERVICES_QUERY_INDEX_STORE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,7 +12,6 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "dossier/common/v1/common.pb.h"
-#include "libs/common/sqlite.h"
 #include "services/query/dates.h"
 
 namespace dossier::query {
@@ -55,8 +53,9 @@ struct SearchHit {
   // A passage of the body with matched words between [ and ]; for searches
   // without text, the beginning of the body.
   std::string snippet;
-  // Higher is better (negated FTS5 bm25, title weighted kTitleWeight times
-  // the body); 0 for searches without text. Equal scores (and equal dates,
+  // Higher is better (SQLite: negated FTS5 bm25; PostgreSQL: ts_rank; the
+  // title weighted kTitleWeight times the body); 0 for searches without
+  // text. Scores of the two backends are not comparable. Equal scores (and equal dates,
   // without text) list the most recently first-indexed document first.
   double score = 0;
 };
@@ -142,14 +141,17 @@ struct TimelinePage {
 };
 
 struct IndexStoreOptions {
-  // Read connections; that many reads run concurrently. At least 1.
+  // SQLite read connections; that many reads run concurrently. At least 1.
   int reader_connections = 4;
   // Ranked match lists of this many recent searches are kept until the next
-  // Index, so the next pages and repeated searches skip ranking; 0: none.
+  // Index (on PostgreSQL: the next Index of any replica), so the next pages
+  // and repeated searches skip ranking; 0: none.
   int search_cache_entries = 64;
+  // PostgreSQL connections (reads and writes share them); 0: reader_connections + 2.
+  int postgres_pool_size = 0;
 };
 
-// Title weight relative to the body in bm25 ranking.
+// Title weight relative to the body in ranking.
 inline constexpr double kTitleWeight = 4.0;
 inline constexpr int kMaxAliases = 50;
 inline constexpr int kMaxFilterEntities = 20;
@@ -163,26 +165,47 @@ inline constexpr int kMaxTimelineEntities = 10;
 // INVALID_ARGUMENT naming the offending field.
 absl::Status ValidateDocument(const common::v1::Document& document);
 
-// The read model of the query service: annotated documents in SQLite with an
-// FTS5 full-text index, per-entity document and sentence lists, alias counts
-// and co-occurrence counts kept up to date on every Index.
+class IndexBackend;
+class IndexReader;
+struct DocFilterInfo;
+
+// The read model of the query service: annotated documents with a full-text
+// index, per-entity document and sentence lists, alias counts and
+// co-occurrence counts kept up to date on every Index. Stored in SQLite
+// (FTS5; one process per file) or PostgreSQL (tsvector + GIN; any number of
+// replicas may share one database, each seeing the others' Index calls).
 //
-// Thread-safe. Writes (Index) are serialized on one connection; reads use a
-// pool of `reader_connections` connections and run concurrently with each
-// other and with a write (WAL), each seeing a consistent snapshot.
+// Thread-safe. On SQLite, writes (Index) are serialized on one connection;
+// reads use a pool of `reader_connections` connections and run concurrently
+// with each other and with a write (WAL). On PostgreSQL reads and writes share
+// a pool of `postgres_pool_size` connections. Every read sees one consistent
+// snapshot.
 class IndexStore {
  public:
-  // Opens or creates the database file at `path`. INVALID_ARGUMENT for
+  // Opens or creates the SQLite database file at `path`. INVALID_ARGUMENT for
   // ":memory:" (readers need their own connections to the file), UNAVAILABLE
   // when it cannot be opened, FAILED_PRECONDITION when it was made by a newer
   // schema version, INTERNAL when the schema cannot be created.
   static absl::StatusOr<std::unique_ptr<IndexStore>> Open(const std::string& path,
                                                           const IndexStoreOptions& options = {});
+  // Connects to the PostgreSQL database at `url` (postgresql://...) and
+  // applies the query schema's migrations (tables prefixed query_), which is
+  // safe while other replicas start too. UNAVAILABLE when the server cannot be
+  // reached, FAILED_PRECONDITION when the schema is newer than this binary.
+  static absl::StatusOr<std::unique_ptr<IndexStore>> OpenPostgres(const std::string& url,
+                                                                  const IndexStoreOptions& options = {});
+  // The store a --db flag names: "" for SQLite at `sqlite_path`, a
+  // postgresql:// (or postgres://) URL for PostgreSQL. INVALID_ARGUMENT for
+  // anything else.
+  static absl::StatusOr<std::unique_ptr<IndexStore>> OpenFromFlag(const std::string& db,
+                                                                  const std::string& sqlite_path,
+                                                                  const IndexStoreOptions& options = {});
   ~IndexStore();
 
   // Adds or replaces `document` (by id) and everything derived from it, in
   // one transaction. The stored copy has state DOCUMENT_STATE_INDEXED.
-  // INVALID_ARGUMENT when ValidateDocument fails.
+  // INVALID_ARGUMENT when ValidateDocument fails. Indexing the same document
+  // concurrently (also from two replicas) is safe: one version wins whole.
   absl::StatusOr<IndexResult> Index(const common::v1::Document& document);
 
   // Full-text search with filters; best match first (or newest first when
@@ -209,54 +232,35 @@ class IndexStore {
   absl::StatusOr<int64_t> DocumentCount();
 
  private:
-  class ReaderLease;
-  IndexStore() = default;
-
-  absl::Status IndexLocked(const common::v1::Document& document, IndexResult* result)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
-  ReaderLease AcquireReader();
-
-  absl::Mutex writer_mu_;
-  std::unique_ptr<sqlite::Db> writer_ ABSL_GUARDED_BY(writer_mu_);
-
-  absl::Mutex readers_mu_;
-  std::vector<std::unique_ptr<sqlite::Db>> readers_;  // owned; fixed after Open
-  std::vector<sqlite::Db*> free_readers_ ABSL_GUARDED_BY(readers_mu_);
-
-  // Ranked (doc rowid, score) lists of recent searches by their SQL and
-  // arguments; an entry serves only while generation_ is unchanged.
   using Matches = std::vector<std::pair<int64_t, double>>;
+  using DocFilterInfoMap = absl::flat_hash_map<int64_t, DocFilterInfo>;
+
+  IndexStore(std::unique_ptr<IndexBackend> backend, const IndexStoreOptions& options);
+
+  // Ranked (doc key, score) lists of recent searches by a description of the
+  // search; only entries of the newest generation seen are kept, and an entry
+  // serves readers whose snapshot has that generation (so it is exact, also
+  // after other replicas indexed).
   struct CachedMatches {
-    uint64_t generation = 0;
     uint64_t last_used = 0;
     std::shared_ptr<const Matches> matches;
   };
-  std::shared_ptr<const Matches> CachedSearch(const std::string& key);
+  std::shared_ptr<const Matches> CachedSearch(const std::string& key, uint64_t generation);
   void CacheSearch(const std::string& key, uint64_t generation, std::shared_ptr<const Matches> matches);
 
-  // What filtered text searches check per FTS match, by doc rowid, so they
-  // filter the (cached) unfiltered match list in memory instead of probing
-  // SQLite per match. Dates: EarliestKey/LatestKey, 0 when the year is
-  // unknown.
-  struct DocFilterInfo {
-    int32_t published_lo = 0;
-    int32_t published_hi = 0;
-    int64_t type_mask = 0;
-  };
-  using DocFilterInfoMap = absl::flat_hash_map<int64_t, DocFilterInfo>;
-  // The map of every document as `db` (inside a read transaction) sees it;
-  // reused while generation_ equals `generation`, loaded by one scan of the
-  // documents table otherwise.
-  absl::StatusOr<std::shared_ptr<const DocFilterInfoMap>> DocFilterInfos(sqlite::Db* db, uint64_t generation);
-  static absl::StatusOr<std::shared_ptr<const DocFilterInfoMap>> LoadDocFilterInfos(sqlite::Db* db);
+  // Every document's filter columns as the reader's snapshot (of
+  // `generation`) sees them, for filtering ranked matches in memory; loaded
+  // by one scan and reused while the generation is unchanged.
+  absl::StatusOr<std::shared_ptr<const DocFilterInfoMap>> DocFilterInfos(IndexReader& reader,
+                                                                         uint64_t generation);
 
+  std::unique_ptr<IndexBackend> backend_;
   IndexStoreOptions options_;
   absl::Mutex doc_info_mu_;
   uint64_t doc_info_generation_ ABSL_GUARDED_BY(doc_info_mu_) = 0;
   std::shared_ptr<const DocFilterInfoMap> doc_info_ ABSL_GUARDED_BY(doc_info_mu_);
-  // Incremented after every committed Index.
-  std::atomic<uint64_t> generation_{0};
   absl::Mutex cache_mu_;
+  uint64_t cache_generation_ ABSL_GUARDED_BY(cache_mu_) = 0;
   absl::flat_hash_map<std::string, CachedMatches> cache_ ABSL_GUARDED_BY(cache_mu_);
   uint64_t cache_clock_ ABSL_GUARDED_BY(cache_mu_) = 0;
 };

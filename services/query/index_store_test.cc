@@ -14,7 +14,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/pg_testing.h"
 #include "libs/common/sqlite.h"
+#include "pqxx/pqxx"
 #include "services/query/test_documents.h"
 
 namespace dossier::query {
@@ -30,17 +32,41 @@ std::vector<std::string> Ids(const SearchPage& page) {
   return ids;
 }
 
+SearchPage SearchIn(IndexStore* store, const SearchQuery& query) {
+  auto page = store->Search(query);
+  EXPECT_TRUE(page.ok()) << page.status();
+  return page.ok() ? *page : SearchPage{};
+}
+
+// Rows of a table of the store at `location` (PostgreSQL tables are
+// prefixed query_).
+int64_t CountRows(Backend backend, const std::string& location, const std::string& table) {
+  if (backend == Backend::kSqlite) {
+    auto db = sqlite::Db::Open(location, false);
+    EXPECT_TRUE(db.ok());
+    auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM " + table);
+    EXPECT_TRUE(stmt.ok());
+    EXPECT_TRUE(*stmt->Step());
+    return stmt->Int(0);
+  }
+  pqxx::connection conn(location);
+  pqxx::nontransaction txn(conn);
+  return txn.exec1("SELECT COUNT(*) FROM " + (table == "schema_migrations" ? table : "query_" + table))[0]
+      .as<int64_t>();
+}
+
 std::vector<std::string> Ids(const std::vector<RelatedEntity>& related) {
   std::vector<std::string> ids;
   for (const RelatedEntity& r : related) ids.push_back(r.entity_id);
   return ids;
 }
 
-class IndexStoreTest : public ::testing::Test {
+class IndexStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    path_ = FreshDbPath();
-    auto store = IndexStore::Open(path_);
+    SKIP_WITHOUT_POSTGRES(GetParam());
+    location_ = FreshLocation(GetParam());
+    auto store = OpenStoreAt(GetParam(), location_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     for (const Document& doc : Corpus()) {
@@ -50,11 +76,7 @@ class IndexStoreTest : public ::testing::Test {
     }
   }
 
-  SearchPage MustSearch(const SearchQuery& query) {
-    auto page = store_->Search(query);
-    EXPECT_TRUE(page.ok()) << page.status();
-    return page.ok() ? *page : SearchPage{};
-  }
+  SearchPage MustSearch(const SearchQuery& query) { return SearchIn(store_.get(), query); }
 
   SearchPage SearchText(const std::string& text) {
     SearchQuery query;
@@ -63,22 +85,21 @@ class IndexStoreTest : public ::testing::Test {
   }
 
   // Row count of a table, read through a connection of our own.
-  int64_t Rows(const std::string& table) {
-    auto db = sqlite::Db::Open(path_, false);
-    EXPECT_TRUE(db.ok());
-    auto stmt = (*db)->Prepare("SELECT COUNT(*) FROM " + table);
-    EXPECT_TRUE(stmt.ok());
-    EXPECT_TRUE(*stmt->Step());
-    return stmt->Int(0);
-  }
+  int64_t Rows(const std::string& table) { return CountRows(GetParam(), location_, table); }
 
-  std::string path_;
+  std::string location_;
   std::unique_ptr<IndexStore> store_;
+};
+
+// A parameterized test that opens its own stores.
+class IndexStoreBackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { SKIP_WITHOUT_POSTGRES(GetParam()); }
 };
 
 // ---- Search ----
 
-TEST_F(IndexStoreTest, SearchFindsWordsWithSnippets) {
+TEST_P(IndexStoreTest, SearchFindsWordsWithSnippets) {
   SearchPage page = SearchText("terrorism");
   EXPECT_EQ(page.total_size, 2);
   ASSERT_EQ(page.hits.size(), 2u);
@@ -95,13 +116,34 @@ TEST_F(IndexStoreTest, SearchFindsWordsWithSnippets) {
   EXPECT_TRUE(page.next_page_token.empty());
 }
 
-TEST_F(IndexStoreTest, TitleMatchesRankHigher) {
+// Snippets look alike on both backends: matches in [ ], … where the
+// passage cuts the body.
+TEST_P(IndexStoreTest, SnippetsMarkMatchesAndCuts) {
+  SearchPage page = SearchText("terrorism");
+  ASSERT_EQ(page.hits.size(), 2u);
+  const std::string& call = page.hits[0].snippet;
+  EXPECT_THAT(call, HasSubstr("against [terrorism] and the role"));
+  EXPECT_EQ(call.rfind("…", 0), 0u) << call;  // the passage starts mid-body
+  EXPECT_EQ(call.substr(call.size() - 3), "…") << call;
+  // A short body fits whole: no ellipsis.
+  page = SearchText("phone");
+  ASSERT_EQ(page.hits.size(), 2u);
+  const std::string& phones = page.hits[1].snippet;
+  EXPECT_EQ(phones.rfind("Mobile [phone] networks grew quickly last year. A [phone] call", 0), 0u) << phones;
+  EXPECT_THAT(phones, ::testing::Not(HasSubstr("…")));
+  // Diacritics fold for matching; the snippet keeps the text as written.
+  page = SearchText("zurich cafe");
+  ASSERT_EQ(page.hits.size(), 1u);
+  EXPECT_THAT(page.hits[0].snippet, HasSubstr("[Café] owners in [Zürich]"));
+}
+
+TEST_P(IndexStoreTest, TitleMatchesRankHigher) {
   // d-phones says "phone" twice in a short body; d-call once, but in its title.
   SearchPage page = SearchText("phone");
   EXPECT_THAT(Ids(page), ElementsAre("d-call", "d-phones"));
 }
 
-TEST_F(IndexStoreTest, SearchPhrasesOrNotPrefixAndDiacritics) {
+TEST_P(IndexStoreTest, SearchPhrasesOrNotPrefixAndDiacritics) {
   EXPECT_THAT(Ids(SearchText("\"phone conversation\"")), ElementsAre("d-call"));
   EXPECT_TRUE(SearchText("\"conversation phone\"").hits.empty());
   EXPECT_THAT(Ids(SearchText("summit OR agenda")), ElementsAre("d-summit"));
@@ -115,7 +157,7 @@ TEST_F(IndexStoreTest, SearchPhrasesOrNotPrefixAndDiacritics) {
   EXPECT_TRUE(SearchText("nonexistentword").hits.empty());
 }
 
-TEST_F(IndexStoreTest, EntityFilterWithoutTextListsNewestFirst) {
+TEST_P(IndexStoreTest, EntityFilterWithoutTextListsNewestFirst) {
   SearchQuery query;
   query.entity_ids = {kJiang, kSco};
   SearchPage page = MustSearch(query);
@@ -129,7 +171,7 @@ TEST_F(IndexStoreTest, EntityFilterWithoutTextListsNewestFirst) {
       "Putin. The two leaders discussed the fight against terrorism…");
 }
 
-TEST_F(IndexStoreTest, EntityFilterCombinesWithText) {
+TEST_P(IndexStoreTest, EntityFilterCombinesWithText) {
   SearchQuery query;
   query.text = "treaty";
   EXPECT_THAT(Ids(MustSearch(query)), ElementsAre("d-treaty", "d-summit"));
@@ -139,7 +181,7 @@ TEST_F(IndexStoreTest, EntityFilterCombinesWithText) {
   EXPECT_EQ(MustSearch(query).total_size, 0);
 }
 
-TEST_F(IndexStoreTest, EntityTypeFilter) {
+TEST_P(IndexStoreTest, EntityTypeFilter) {
   SearchQuery query;
   query.entity_types = {kOrg};
   EXPECT_THAT(Ids(MustSearch(query)), ElementsAre("d-call", "d-summit"));
@@ -150,7 +192,7 @@ TEST_F(IndexStoreTest, EntityTypeFilter) {
   EXPECT_THAT(Ids(MustSearch(query)), ElementsAre("d-cafe"));
 }
 
-TEST_F(IndexStoreTest, DateFilterFillsMissingParts) {
+TEST_P(IndexStoreTest, DateFilterFillsMissingParts) {
   SearchQuery query;
   query.date_from = {2001, 7, 0};
   query.date_to = {2001, 7, 0};
@@ -171,7 +213,7 @@ TEST_F(IndexStoreTest, DateFilterFillsMissingParts) {
   EXPECT_THAT(Ids(MustSearch(query)), ::testing::UnorderedElementsAre("d-call", "d-summit", "d-treaty"));
 }
 
-TEST_F(IndexStoreTest, SearchRejectsBadRequests) {
+TEST_P(IndexStoreTest, SearchRejectsBadRequests) {
   const auto code = [&](SearchQuery q) { return store_->Search(q).status().code(); };
   EXPECT_EQ(code({}), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(store_->Search({}).status().message()), HasSubstr("nothing to search for"));
@@ -207,7 +249,7 @@ TEST_F(IndexStoreTest, SearchRejectsBadRequests) {
   EXPECT_EQ(code(q), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(IndexStoreTest, SearchPaginates) {
+TEST_P(IndexStoreTest, SearchPaginates) {
   SearchQuery query;
   query.entity_ids = {kJiang};
   query.page_size = 2;
@@ -227,7 +269,7 @@ TEST_F(IndexStoreTest, SearchPaginates) {
 
 // ---- Profiles and related entities ----
 
-TEST_F(IndexStoreTest, ProfileCountsAliasesAndDates) {
+TEST_P(IndexStoreTest, ProfileCountsAliasesAndDates) {
   auto profile = store_->GetEntityProfile(kJiang, 0);
   ASSERT_TRUE(profile.ok()) << profile.status();
   EXPECT_EQ(profile->entity_id, kJiang);
@@ -259,7 +301,7 @@ TEST_F(IndexStoreTest, ProfileCountsAliasesAndDates) {
   EXPECT_TRUE(zurich->last_seen.empty());
 }
 
-TEST_F(IndexStoreTest, ProfileErrors) {
+TEST_P(IndexStoreTest, ProfileErrors) {
   auto missing = store_->GetEntityProfile("person:jiang-zemn", 0);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.status().message()),
@@ -268,7 +310,7 @@ TEST_F(IndexStoreTest, ProfileErrors) {
   EXPECT_EQ(store_->GetEntityProfile(kJiang, -1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(IndexStoreTest, RelatedFiltersByTypeAndPaginates) {
+TEST_P(IndexStoreTest, RelatedFiltersByTypeAndPaginates) {
   RelatedQuery query;
   query.entity_id = kJiang;
   query.type = kLocation;
@@ -315,7 +357,7 @@ std::vector<std::string> Describe(const std::vector<TimelineItem>& items) {
   return out;
 }
 
-TEST_F(IndexStoreTest, TimelineOrdersSentencesMentioningAllEntities) {
+TEST_P(IndexStoreTest, TimelineOrdersSentencesMentioningAllEntities) {
   TimelineQuery query;
   query.entity_ids = {kJiang, kPutin};
   auto page = store_->Timeline(query);
@@ -331,7 +373,7 @@ TEST_F(IndexStoreTest, TimelineOrdersSentencesMentioningAllEntities) {
   EXPECT_TRUE(page->next_page_token.empty());
 }
 
-TEST_F(IndexStoreTest, TimelineYearlessTextDateIsUndated) {
+TEST_P(IndexStoreTest, TimelineYearlessTextDateIsUndated) {
   TimelineQuery query;
   query.entity_ids = {kJiang};
   auto page = store_->Timeline(query);
@@ -343,7 +385,7 @@ TEST_F(IndexStoreTest, TimelineYearlessTextDateIsUndated) {
             "The treaty was first discussed on 17 September, officials said, as Jiang recalled.");
 }
 
-TEST_F(IndexStoreTest, TimelineDateFilterAndPagination) {
+TEST_P(IndexStoreTest, TimelineDateFilterAndPagination) {
   TimelineQuery query;
   query.entity_ids = {kPutin, kJiang, kPutin};  // duplicates are ignored
   query.date_from = {2001, 9, 0};
@@ -367,7 +409,7 @@ TEST_F(IndexStoreTest, TimelineDateFilterAndPagination) {
   EXPECT_TRUE(second->next_page_token.empty());
 }
 
-TEST_F(IndexStoreTest, TimelineErrors) {
+TEST_P(IndexStoreTest, TimelineErrors) {
   TimelineQuery query;
   EXPECT_EQ(store_->Timeline(query).status().code(), absl::StatusCode::kInvalidArgument);
   for (int i = 0; i < 11; ++i) query.entity_ids.push_back("person:p" + std::to_string(i));
@@ -381,8 +423,8 @@ TEST_F(IndexStoreTest, TimelineErrors) {
   EXPECT_EQ(store_->Timeline(query).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST(IndexStoreTimelineCapTest, AtMostThreeItemsPerDocumentAndDate) {
-  auto store = IndexStore::Open(FreshDbPath());
+TEST_P(IndexStoreBackendTest, TimelineAtMostThreeItemsPerDocumentAndDate) {
+  auto store = OpenStoreAt(GetParam(), FreshLocation(GetParam()));
   ASSERT_TRUE(store.ok());
   DocBuilder b("d-long", "A long article", 2001, 10, 2);
   for (int i = 0; i < 5; ++i) {
@@ -411,7 +453,7 @@ TEST(IndexStoreTimelineCapTest, AtMostThreeItemsPerDocumentAndDate) {
 
 // ---- Index ----
 
-TEST_F(IndexStoreTest, ReindexIsIdempotent) {
+TEST_P(IndexStoreTest, ReindexIsIdempotent) {
   const int64_t mentions = Rows("mentions");
   const int64_t entity_docs = Rows("entity_docs");
   const int64_t entity_sentences = Rows("entity_sentences");
@@ -450,7 +492,7 @@ TEST_F(IndexStoreTest, ReindexIsIdempotent) {
   EXPECT_EQ(*count, 5);
 }
 
-TEST_F(IndexStoreTest, ReindexReplacesEverythingDerived) {
+TEST_P(IndexStoreTest, ReindexReplacesEverythingDerived) {
   // A new version of d-call: no more terrorism, no more Putin.
   DocBuilder b("d-call", "Jiang speaks to the press", 2001, 9, 20, "People's Daily");
   b.Sentence("Jiang spoke about China on the radio.")
@@ -487,7 +529,7 @@ TEST_F(IndexStoreTest, ReindexReplacesEverythingDerived) {
   EXPECT_EQ(doc->title(), "Jiang speaks to the press");
 }
 
-TEST_F(IndexStoreTest, CachedSearchesSeeNewDocuments) {
+TEST_P(IndexStoreTest, CachedSearchesSeeNewDocuments) {
   EXPECT_EQ(SearchText("treaty").total_size, 2);
   EXPECT_EQ(SearchText("treaty").total_size, 2);  // the second one from the cache
   Document doc = TreatyDocument();
@@ -499,7 +541,7 @@ TEST_F(IndexStoreTest, CachedSearchesSeeNewDocuments) {
 // Text searches with filters filter the ranked text matches in memory; they
 // must list exactly the text matches the same filters alone select, in rank
 // order, and see a replaced document's new date and entities.
-TEST_F(IndexStoreTest, TextSearchFiltersAgreeWithFilterOnlySearches) {
+TEST_P(IndexStoreTest, TextSearchFiltersAgreeWithFilterOnlySearches) {
   auto expected = [&](const std::string& text, SearchQuery filters) {
     std::set<std::string> allowed;
     for (const std::string& id : Ids(MustSearch(filters))) allowed.insert(id);
@@ -565,7 +607,7 @@ TEST_F(IndexStoreTest, TextSearchFiltersAgreeWithFilterOnlySearches) {
   }
 }
 
-TEST_F(IndexStoreTest, GetDocumentReturnsTheIndexedCopy) {
+TEST_P(IndexStoreTest, GetDocumentReturnsTheIndexedCopy) {
   auto doc = store_->GetDocument("d-call");
   ASSERT_TRUE(doc.ok()) << doc.status();
   const Document original = PhoneCallDocument();
@@ -622,23 +664,68 @@ TEST(ValidateDocumentTest, RejectsBadDocuments) {
   EXPECT_EQ(code(bad_utf8), absl::StatusCode::kInvalidArgument);
 }
 
-TEST(IndexStoreOpenTest, ReopensExistingIndexAndRejectsMemory) {
+TEST_P(IndexStoreBackendTest, ReopenRerunsMigrationsAsNoOp) {
+  const std::string location = FreshLocation(GetParam());
+  int64_t migrations = 0;
+  {
+    auto store = OpenStoreAt(GetParam(), location);
+    ASSERT_TRUE(store.ok()) << store.status();
+    ASSERT_TRUE((*store)->Index(SummitDocument()).ok());
+    migrations = CountRows(GetParam(), location, "schema_migrations");
+    EXPECT_GT(migrations, 0);
+  }
+  auto store = OpenStoreAt(GetParam(), location);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ(CountRows(GetParam(), location, "schema_migrations"), migrations);
+  EXPECT_EQ(*(*store)->DocumentCount(), 1);
+  SearchQuery query;
+  query.text = "summit";
+  auto page = (*store)->Search(query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total_size, 1);
+  auto result = (*store)->Index(SummitDocument());
+  ASSERT_TRUE(result.ok());
+  EXPECT_FALSE(result->created);
+}
+
+TEST(IndexStoreOpenTest, RejectsMemoryAndUnknownDbFlags) {
+  EXPECT_EQ(IndexStore::Open(":memory:").status().code(), absl::StatusCode::kInvalidArgument);
+  auto bad = IndexStore::OpenFromFlag("mysql://user:secret@host/db", FreshDbPath());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("postgresql://"));
+  EXPECT_THAT(std::string(bad.status().message()), ::testing::Not(HasSubstr("secret")));
+  auto sqlite = IndexStore::OpenFromFlag("", FreshDbPath());
+  EXPECT_TRUE(sqlite.ok()) << sqlite.status();
+}
+
+// An index made before versioned migrations (schema only, user_version 1)
+// adopts migration 1 and gains the later ones.
+TEST(IndexStoreOpenTest, AdoptsPreMigrationSqliteIndex) {
   const std::string path = FreshDbPath();
   {
     auto store = IndexStore::Open(path);
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->Index(SummitDocument()).ok());
   }
+  {
+    auto db = sqlite::Db::Open(path, false);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(
+        (*db)->Exec("DROP TABLE schema_migrations; DROP TABLE generation; PRAGMA user_version=1").ok());
+  }
   auto store = IndexStore::Open(path);
   ASSERT_TRUE(store.ok()) << store.status();
-  auto result = (*store)->Index(SummitDocument());
-  ASSERT_TRUE(result.ok());
-  EXPECT_FALSE(result->created);
-  EXPECT_EQ(IndexStore::Open(":memory:").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*(*store)->DocumentCount(), 1);
+  ASSERT_TRUE((*store)->Index(CafeDocument()).ok());
+  SearchQuery query;
+  query.text = "summit OR cafe";
+  auto page = (*store)->Search(query);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total_size, 2);
 }
 
-TEST(IndexStoreConcurrencyTest, ReadsRunWhileIndexing) {
-  auto opened = IndexStore::Open(FreshDbPath(), {.reader_connections = 3});
+TEST_P(IndexStoreBackendTest, ReadsRunWhileIndexing) {
+  auto opened = OpenStoreAt(GetParam(), FreshLocation(GetParam()), {.reader_connections = 3});
   ASSERT_TRUE(opened.ok());
   IndexStore* store = opened->get();
   ASSERT_TRUE(store->Index(SummitDocument()).ok());
@@ -666,6 +753,222 @@ TEST(IndexStoreConcurrencyTest, ReadsRunWhileIndexing) {
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->document_count, 31);
 }
+
+// ---- Several stores on one database (query replicas) ----
+
+// Two stores on one database, as two query replicas on one PostgreSQL (the
+// same holds for two stores on one SQLite file in a process): what one
+// indexes, the other finds, also where it had cached the search before.
+TEST_P(IndexStoreBackendTest, ReplicasSeeEachOthersIndexCalls) {
+  const std::string location = FreshLocation(GetParam());
+  auto first = OpenStoreAt(GetParam(), location);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = OpenStoreAt(GetParam(), location);
+  ASSERT_TRUE(second.ok()) << second.status();
+  IndexStore* a = first->get();
+  IndexStore* b = second->get();
+  for (const Document& doc : Corpus()) ASSERT_TRUE(a->Index(doc).ok());
+
+  SearchQuery treaty;
+  treaty.text = "treaty";
+  SearchQuery treaty_in_moscow = treaty;
+  treaty_in_moscow.entity_ids = {kMoscow};
+  treaty_in_moscow.date_from = {2001, 0, 0};
+  SearchQuery about_jiang;
+  about_jiang.entity_ids = {kJiang};
+  for (int pass = 0; pass < 2; ++pass) {  // the second pass from b's caches
+    EXPECT_THAT(Ids(SearchIn(b, treaty)), ElementsAre("d-treaty", "d-summit"));
+    EXPECT_THAT(Ids(SearchIn(b, treaty_in_moscow)), ElementsAre("d-treaty"));
+    EXPECT_EQ(SearchIn(b, about_jiang).total_size, 4);
+  }
+
+  Document copy = TreatyDocument();
+  copy.set_id("d-treaty-2");
+  auto created = a->Index(copy);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_TRUE(created->created);
+  EXPECT_EQ(SearchIn(b, treaty).total_size, 3);
+  EXPECT_EQ(SearchIn(b, treaty_in_moscow).total_size, 2);
+  EXPECT_EQ(SearchIn(b, about_jiang).total_size, 5);
+  auto profile = b->GetEntityProfile(kMoscow, 0);
+  ASSERT_TRUE(profile.ok()) << profile.status();
+  EXPECT_EQ(profile->document_count, 2);
+
+  // Replacing through b is seen by a, whose caches were warm too.
+  EXPECT_EQ(SearchIn(a, treaty).total_size, 3);
+  Document moved = TreatyDocument();
+  moved.mutable_published()->set_year(1999);
+  auto replaced = b->Index(moved);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_FALSE(replaced->created);
+  EXPECT_EQ(SearchIn(a, treaty_in_moscow).total_size, 1);
+  auto doc = a->GetDocument("d-treaty");
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(doc->published().year(), 1999);
+}
+
+// Ingest workers may index the same document through two replicas at once:
+// every call succeeds and exactly one version is stored, with counters that
+// count it once.
+TEST_P(IndexStoreBackendTest, ConcurrentIndexOfOneDocumentStoresOneVersion) {
+  const std::string location = FreshLocation(GetParam());
+  auto first = OpenStoreAt(GetParam(), location);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = OpenStoreAt(GetParam(), location);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_TRUE((*first)->Index(SummitDocument()).ok());  // shares entities with the call
+
+  std::atomic<int> failures{0};
+  std::atomic<int> created{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    IndexStore* store = (t % 2 == 0 ? first : second)->get();
+    threads.emplace_back([&, store] {
+      for (int i = 0; i < 5; ++i) {
+        auto result = store->Index(PhoneCallDocument());
+        if (!result.ok()) {
+          ADD_FAILURE() << result.status();
+          ++failures;
+        } else if (result->created) {
+          ++created;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(created, 1);
+  EXPECT_EQ(*(*second)->DocumentCount(), 2);
+  EXPECT_EQ(CountRows(GetParam(), location, "documents"), 2);
+  EXPECT_EQ(CountRows(GetParam(), location, "mentions"),
+            PhoneCallDocument().mentions_size() + SummitDocument().mentions_size());
+  auto jiang = (*second)->GetEntityProfile(kJiang, 100);
+  ASSERT_TRUE(jiang.ok()) << jiang.status();
+  EXPECT_EQ(jiang->document_count, 2);
+  EXPECT_EQ(jiang->mention_count, 4);  // call 3, summit 1
+  EXPECT_THAT(jiang->aliases, ElementsAre("Jiang", "Jiang Zemin"));
+  ASSERT_FALSE(jiang->related.empty());
+  EXPECT_EQ(jiang->related[0].entity_id, kPutin);
+  EXPECT_EQ(jiang->related[0].document_count, 2);
+  EXPECT_EQ(jiang->related[0].sentence_count, 3);  // call 2, summit 1
+  SearchQuery query;
+  query.text = "terrorism";
+  EXPECT_THAT(Ids(SearchIn(first->get(), query)), ElementsAre("d-call", "d-summit"));
+}
+
+// Replicas starting together each run the migrations; exactly one applies
+// them and the others find them done.
+TEST_P(IndexStoreBackendTest, StoresOpeningTogetherMigrateOnce) {
+  if (GetParam() == Backend::kSqlite) GTEST_SKIP() << "one process per SQLite file";
+  const std::string location = FreshLocation(GetParam());
+  std::vector<std::unique_ptr<IndexStore>> stores(4);
+  std::vector<absl::Status> statuses(stores.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < stores.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto store = OpenStoreAt(GetParam(), location, {.reader_connections = 1});
+      statuses[i] = store.status();
+      if (store.ok()) stores[i] = std::move(*store);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const absl::Status& status : statuses) EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(CountRows(GetParam(), location, "schema_migrations"), 1);
+  ASSERT_TRUE(stores[0] != nullptr && stores[3] != nullptr);
+  ASSERT_TRUE(stores[0]->Index(CafeDocument()).ok());
+  SearchQuery query;
+  query.text = "zurich";
+  EXPECT_EQ(SearchIn(stores[3].get(), query).total_size, 1);
+}
+
+// Text that is syntax in tsquery or FTS5 is only ever searched for: every
+// query gives results or INVALID_ARGUMENT, never an internal error.
+TEST_P(IndexStoreTest, QuerySyntaxInUserTextIsInert) {
+  const std::vector<std::string> queries = {"it's",
+                                            "'",
+                                            "''",
+                                            "putin'",
+                                            "\"putin's\"",
+                                            "a:b",
+                                            "putin:*",
+                                            ":*",
+                                            "terror*:",
+                                            "a & b",
+                                            "&",
+                                            "putin & jiang",
+                                            "a | b",
+                                            "|",
+                                            "putin | jiang",
+                                            "!putin",
+                                            "!!",
+                                            "putin !jiang",
+                                            "(putin)",
+                                            "putin)",
+                                            "(",
+                                            "((putin OR (jiang",
+                                            "\\",
+                                            "back\\slash",
+                                            "putin\\",
+                                            "\\'putin",
+                                            "<->",
+                                            "putin <-> jiang",
+                                            "putin <2> jiang",
+                                            "-!putin jiang",
+                                            "½",
+                                            "™ putin",
+                                            "putin -½",
+                                            "½ -putin",
+                                            "½*",
+                                            "*",
+                                            "\"½ ™\" putin",
+                                            "NEAR(putin jiang)",
+                                            "title:putin",
+                                            "body:terrorism",
+                                            "{putin}",
+                                            "putin^2",
+                                            "\"a\\\"b\"",
+                                            "\"'\" putin",
+                                            "putin*'",
+                                            "p*",
+                                            "-putin",
+                                            "putin -",
+                                            "the",
+                                            "a",
+                                            "OR",
+                                            "putin OR",
+                                            "\"\"",
+                                            "\"unbalanced"};
+  for (const std::string& text : queries) {
+    SearchQuery query;
+    query.text = text;
+    auto page = store_->Search(query);
+    if (!page.ok()) {
+      EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << text << ": " << page.status();
+      continue;
+    }
+    for (const SearchHit& hit : page->hits) EXPECT_FALSE(hit.document_id.empty()) << text;
+    // With a filter too (the in-memory and in-SQL filter paths).
+    query.entity_ids = {kJiang};
+    auto filtered = store_->Search(query);
+    EXPECT_TRUE(filtered.ok()) << text << ": " << filtered.status();
+  }
+  // Punctuation around a word leaves the word.
+  const std::vector<std::string> putin = Ids(SearchText("putin"));
+  ASSERT_EQ(putin.size(), 4u);
+  for (const char* text : {"(putin)", "!putin", "putin:*", "'putin'", "putin\\", "\"putin's\" OR putin"}) {
+    EXPECT_THAT(Ids(SearchText(text)), ::testing::UnorderedElementsAreArray(putin)) << text;
+  }
+  EXPECT_THAT(Ids(SearchText("putin & jiang")),
+              ::testing::UnorderedElementsAreArray(Ids(SearchText("putin jiang"))));
+  EXPECT_TRUE(SearchText("½").hits.empty());
+  EXPECT_THAT(Ids(SearchText("p*")), ::testing::IsSupersetOf(putin));
+  EXPECT_THAT(Ids(SearchText("putin -½")), ::testing::UnorderedElementsAreArray(putin));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IndexStoreTest, ::testing::ValuesIn(::dossier::testing::AllBackends()),
+                         BackendTestName);
+INSTANTIATE_TEST_SUITE_P(Backends, IndexStoreBackendTest,
+                         ::testing::ValuesIn(::dossier::testing::AllBackends()), BackendTestName);
 
 // Load test: DOSSIER_QUERY_PERF=1 to run (10,000 documents, 8 clients).
 TEST(IndexStorePerfTest, SearchAndProfileLatency) {

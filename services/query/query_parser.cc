@@ -72,7 +72,7 @@ absl::StatusOr<std::vector<Token>> Lex(std::string_view query) {
   return tokens;
 }
 
-std::string TermExpression(const Token& token) {
+std::string TermExpression(const QueryTerm& token) {
   std::string quoted = QuoteFts5(token.text);
   return token.prefix ? absl::StrCat(quoted, " *") : quoted;
 }
@@ -140,8 +140,8 @@ absl::StatusOr<ParsedQuery> ParseQuery(std::string_view query) {
   }
 
   // Groups of alternatives; terms without token characters are dropped.
-  std::vector<std::vector<std::string>> groups;
-  std::vector<std::string> excluded;
+  std::vector<std::vector<QueryTerm>> groups;
+  std::vector<QueryTerm> excluded;
   int term_count = 0;
   bool continue_group = false;
   for (const Token& token : tokens) {
@@ -159,34 +159,41 @@ absl::StatusOr<ParsedQuery> ParseQuery(std::string_view query) {
     if (++term_count > kMaxQueryTerms) {
       return Invalid(absl::StrCat("too many terms (at most ", kMaxQueryTerms, ")"));
     }
+    QueryTerm term{token.text, token.prefix, token.phrase};
     if (token.negated) {
-      excluded.push_back(TermExpression(token));
+      excluded.push_back(std::move(term));
     } else if (joins_previous && !groups.empty()) {
-      groups.back().push_back(TermExpression(token));
+      groups.back().push_back(std::move(term));
     } else {
-      groups.push_back({TermExpression(token)});
+      groups.push_back({std::move(term)});
     }
   }
 
+  ParsedQuery parsed;
+  parsed.term_count = term_count;
   std::vector<std::string> required;
-  for (const auto& alternatives : groups) {
+  for (auto& alternatives : groups) {
     if (alternatives.empty()) continue;
-    if (alternatives.size() == 1) {
-      required.push_back(alternatives[0]);
+    std::vector<std::string> expressions;
+    for (const QueryTerm& term : alternatives) expressions.push_back(TermExpression(term));
+    if (expressions.size() == 1) {
+      required.push_back(expressions[0]);
     } else {
-      required.push_back(absl::StrCat("(", absl::StrJoin(alternatives, " OR "), ")"));
+      required.push_back(absl::StrCat("(", absl::StrJoin(expressions, " OR "), ")"));
     }
+    parsed.required.push_back(std::move(alternatives));
   }
   if (required.empty() && !excluded.empty()) {
     return Invalid("the query only excludes terms (-word): add at least one word or phrase to search for");
   }
-  ParsedQuery parsed;
-  parsed.term_count = term_count;
   if (required.empty()) return parsed;
   parsed.fts_expression = absl::StrJoin(required, " AND ");
   if (!excluded.empty()) {
+    std::vector<std::string> expressions;
+    for (const QueryTerm& term : excluded) expressions.push_back(TermExpression(term));
     parsed.fts_expression =
-        absl::StrCat("(", parsed.fts_expression, ") NOT (", absl::StrJoin(excluded, " OR "), ")");
+        absl::StrCat("(", parsed.fts_expression, ") NOT (", absl::StrJoin(expressions, " OR "), ")");
+    parsed.excluded = std::move(excluded);
   }
   return parsed;
 }

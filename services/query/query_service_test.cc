@@ -16,10 +16,11 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using namespace ::dossier::query::testing;  // NOLINT: fixtures
 
-class QueryServiceTest : public ::testing::Test {
+class QueryServiceTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto store = IndexStore::Open(FreshDbPath());
+    SKIP_WITHOUT_POSTGRES(GetParam());
+    auto store = OpenStoreAt(GetParam(), FreshLocation(GetParam()));
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     service_ = std::make_unique<QueryServiceImpl>(store_.get());
@@ -46,7 +47,7 @@ class QueryServiceTest : public ::testing::Test {
   std::unique_ptr<QueryServiceImpl> service_;
 };
 
-TEST_F(QueryServiceTest, IndexValidatesTheDocument) {
+TEST_P(QueryServiceTest, IndexValidatesTheDocument) {
   v1::IndexRequest empty;
   v1::IndexResponse response;
   grpc::Status status = service_->Index(&context_, &empty, &response);
@@ -79,7 +80,7 @@ TEST_F(QueryServiceTest, IndexValidatesTheDocument) {
   EXPECT_FALSE(response.created());
 }
 
-TEST_F(QueryServiceTest, SearchMapsRequestAndResponse) {
+TEST_P(QueryServiceTest, SearchMapsRequestAndResponse) {
   v1::SearchRequest request;
   request.set_query("putin");
   request.add_entity_types(common::v1::ENTITY_TYPE_ORGANIZATION);
@@ -97,7 +98,7 @@ TEST_F(QueryServiceTest, SearchMapsRequestAndResponse) {
   EXPECT_GT(response.hits(0).score(), 0);
 }
 
-TEST_F(QueryServiceTest, SearchErrorsAreInvalidArgument) {
+TEST_P(QueryServiceTest, SearchErrorsAreInvalidArgument) {
   const auto search = [&](const v1::SearchRequest& request) {
     v1::SearchResponse response;
     return service_->Search(&context_, &request, &response);
@@ -123,7 +124,7 @@ TEST_F(QueryServiceTest, SearchErrorsAreInvalidArgument) {
   EXPECT_EQ(search(request).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(QueryServiceTest, ProfileRelatedTimelineAndDocument) {
+TEST_P(QueryServiceTest, ProfileRelatedTimelineAndDocument) {
   v1::GetEntityProfileRequest profile_request;
   profile_request.set_entity_id(kPutin);
   profile_request.set_related_limit(1);
@@ -172,7 +173,7 @@ TEST_F(QueryServiceTest, ProfileRelatedTimelineAndDocument) {
   EXPECT_EQ(document.state(), common::v1::DOCUMENT_STATE_INDEXED);
 }
 
-TEST_F(QueryServiceTest, ReadErrorsHaveCanonicalCodes) {
+TEST_P(QueryServiceTest, ReadErrorsHaveCanonicalCodes) {
   v1::GetEntityProfileRequest profile_request;
   v1::EntityProfile profile;
   EXPECT_EQ(service_->GetEntityProfile(&context_, &profile_request, &profile).error_code(),
@@ -222,9 +223,14 @@ TEST_F(QueryServiceTest, ReadErrorsHaveCanonicalCodes) {
   EXPECT_THAT(status.error_message(), HasSubstr("d-missing"));
 }
 
+class QueryServiceServerTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override { SKIP_WITHOUT_POSTGRES(GetParam()); }
+};
+
 // The same service behind a real gRPC server on a free port.
-TEST(QueryServiceServerTest, ServesOverGrpc) {
-  auto store = IndexStore::Open(FreshDbPath());
+TEST_P(QueryServiceServerTest, ServesOverGrpc) {
+  auto store = OpenStoreAt(GetParam(), FreshLocation(GetParam()));
   ASSERT_TRUE(store.ok());
   QueryServiceImpl service(store->get());
   grpc::ServerBuilder builder;
@@ -264,6 +270,11 @@ TEST(QueryServiceServerTest, ServesOverGrpc) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   server->Shutdown();
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, QueryServiceTest, ::testing::ValuesIn(::dossier::testing::AllBackends()),
+                         BackendTestName);
+INSTANTIATE_TEST_SUITE_P(Backends, QueryServiceServerTest,
+                         ::testing::ValuesIn(::dossier::testing::AllBackends()), BackendTestName);
 
 }  // namespace
 }  // namespace dossier::query

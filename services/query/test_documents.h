@@ -8,12 +8,16 @@
 
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "dossier/common/v1/common.pb.h"
 #include "gtest/gtest.h"
+#include "libs/common/pg_testing.h"
 #include "libs/common/text.h"
+#include "services/query/index_store.h"
 
 namespace dossier::query::testing {
 
@@ -235,6 +239,36 @@ inline std::string FreshDbPath() {
   return (dir / "query.db").string();
 }
 
+using ::dossier::testing::Backend;
+
+// A fresh place for one test's store on `backend`: a new SQLite file path, or
+// the URL of a new PostgreSQL database. Tests skip the PostgreSQL run before
+// calling this when TestPostgresUrl() is empty.
+inline std::string FreshLocation(Backend backend) {
+  if (backend == Backend::kSqlite) return FreshDbPath();
+  const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto url = ::dossier::testing::CreateTestDatabase(info ? info->name() : "query");
+  EXPECT_TRUE(url.ok()) << url.status();
+  return url.ok() ? *url : std::string();
+}
+
+// Opens the store at `location` (see FreshLocation).
+inline absl::StatusOr<std::unique_ptr<IndexStore>> OpenStoreAt(Backend backend, const std::string& location,
+                                                               const IndexStoreOptions& options = {}) {
+  return backend == Backend::kSqlite ? IndexStore::Open(location, options)
+                                     : IndexStore::OpenPostgres(location, options);
+}
+
+// For INSTANTIATE_TEST_SUITE_P: "sqlite" / "postgresql".
+inline std::string BackendTestName(const ::testing::TestParamInfo<Backend>& info) {
+  return ::dossier::testing::BackendName(info.param);
+}
+
 }  // namespace dossier::query::testing
+
+// Skips the PostgreSQL instance of a parameterized test without a test server.
+#define SKIP_WITHOUT_POSTGRES(backend)                                                                      \
+  if ((backend) == ::dossier::testing::Backend::kPostgres && ::dossier::testing::TestPostgresUrl().empty()) \
+  GTEST_SKIP() << ::dossier::testing::kNoPostgresMessage
 
 #endif  // DOSSIER_SERVICES_QUERY_TEST_DOCUMENTS_H_

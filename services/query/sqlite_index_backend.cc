@@ -1,0 +1,749 @@
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/common/migration.h"
+#include "libs/common/sqlite.h"
+#include "libs/common/status_macros.h"
+#include "services/query/index_backend.h"
+
+// The SQLite backend of IndexStore: one file, FTS5 for text, one writer
+// connection and a pool of read connections (WAL).
+
+namespace dossier::query {
+namespace {
+
+constexpr int kSnippetTokens = 24;
+
+// Migration 1: the schema as it was before versioned migrations (IF NOT
+// EXISTS, so databases made then adopt it).
+constexpr std::string_view kSchemaV1 = R"sql(
+-- Document metadata: narrow rows, so filters and sorts scan little.
+CREATE TABLE IF NOT EXISTS documents (
+  doc_rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  published_key INTEGER NOT NULL,  -- SortKey: yyyymmdd, unknown parts 0
+  published_lo INTEGER,            -- EarliestKey; NULL when the year is unknown
+  published_hi INTEGER,            -- LatestKey; NULL when the year is unknown
+  type_mask INTEGER NOT NULL,      -- bit (1 << EntityType) per mention type present
+  published_year INTEGER NOT NULL,
+  published_month INTEGER NOT NULL,
+  published_day INTEGER NOT NULL,
+  mention_count INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  source TEXT NOT NULL,
+  url TEXT NOT NULL,
+  language TEXT NOT NULL,
+  external_id TEXT NOT NULL,
+  received_time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_by_date ON documents(published_key DESC, doc_rowid DESC);
+-- The text (content table of docs_fts) and the annotated document, as a
+-- serialized dossier.common.v1.Document without its body (body is here).
+CREATE TABLE IF NOT EXISTS document_text (
+  doc_rowid INTEGER PRIMARY KEY,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL,
+  document BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
+  title, body, content='document_text', content_rowid='doc_rowid',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS entities (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  kind TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS mentions (
+  doc_rowid INTEGER NOT NULL,
+  ordinal INTEGER NOT NULL,
+  entity_id TEXT NOT NULL,  -- '' for dates and unresolved mentions
+  type INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  begin INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  sentence INTEGER NOT NULL,
+  date_year INTEGER NOT NULL,
+  date_month INTEGER NOT NULL,
+  date_day INTEGER NOT NULL,
+  PRIMARY KEY (doc_rowid, ordinal)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_docs (
+  entity_id TEXT NOT NULL,
+  doc_rowid INTEGER NOT NULL,
+  mention_count INTEGER NOT NULL,
+  published_key INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, doc_rowid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_docs_by_doc ON entity_docs(doc_rowid);
+CREATE INDEX IF NOT EXISTS entity_docs_by_date ON entity_docs(entity_id, published_key DESC, doc_rowid DESC);
+-- Sentences mentioning each entity, with the sentence's timeline date
+-- (SortKey) so a timeline streams in date order from an index.
+CREATE TABLE IF NOT EXISTS entity_sentences (
+  entity_id TEXT NOT NULL,
+  doc_rowid INTEGER NOT NULL,
+  sentence INTEGER NOT NULL,
+  date_key INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, doc_rowid, sentence)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_sentences_by_doc ON entity_sentences(doc_rowid);
+CREATE INDEX IF NOT EXISTS entity_sentences_by_date ON entity_sentences(entity_id, date_key, doc_rowid, sentence);
+-- Sentences that mention at least one entity, with their timeline date.
+CREATE TABLE IF NOT EXISTS sentences (
+  doc_rowid INTEGER NOT NULL,
+  sentence INTEGER NOT NULL,
+  begin INTEGER NOT NULL,
+  end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  date_year INTEGER NOT NULL,
+  date_month INTEGER NOT NULL,
+  date_day INTEGER NOT NULL,
+  date_key INTEGER NOT NULL,
+  date_lo INTEGER,
+  date_hi INTEGER,
+  date_from_text INTEGER NOT NULL,
+  PRIMARY KEY (doc_rowid, sentence)
+) WITHOUT ROWID;
+-- Derived counters, maintained by Index (added for a new version of a
+-- document, subtracted for the version it replaces).
+CREATE TABLE IF NOT EXISTS entity_aliases (
+  entity_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  mention_count INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, text)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cooccurrence (
+  entity_id TEXT NOT NULL,
+  other_id TEXT NOT NULL,
+  document_count INTEGER NOT NULL,
+  sentence_count INTEGER NOT NULL,
+  PRIMARY KEY (entity_id, other_id)
+) WITHOUT ROWID;
+)sql";
+
+// Reads go through a shared memory map (up to 1 GiB of the file) plus a
+// modest private page cache per connection.
+constexpr std::string_view kConnectionPragmas =
+    "PRAGMA cache_size=-16000; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY";
+
+constexpr Migration kMigrations[] = {
+    {1, "initial schema", kSchemaV1},
+    // Counts committed Index transactions; readers read it in their snapshot
+    // to key caches.
+    {2, "generation counter",
+     "CREATE TABLE IF NOT EXISTS generation (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);"
+     "INSERT OR IGNORE INTO generation(id, value) VALUES (1, 0);"},
+};
+
+struct Arg {
+  bool is_text = false;
+  int64_t number = 0;
+  std::string text;
+};
+Arg Num(int64_t n) { return Arg{false, n, {}}; }
+Arg Txt(std::string s) { return Arg{true, 0, std::move(s)}; }
+
+void BindAll(sqlite::Statement& stmt, const std::vector<Arg>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const int index = static_cast<int>(i) + 1;
+    if (args[i].is_text) {
+      stmt.Bind(index, std::string_view(args[i].text));
+    } else {
+      stmt.Bind(index, args[i].number);
+    }
+  }
+}
+
+void BindKey(sqlite::Statement& stmt, int index, int key) {
+  if (key == 0) {
+    stmt.BindNull(index);
+  } else {
+    stmt.Bind(index, int64_t{key});
+  }
+}
+
+absl::Status ReadError(const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat("search failed: ", status.message()));
+}
+
+// ---- Reads ----
+
+class SqliteReader final : public IndexReader {
+ public:
+  explicit SqliteReader(sqlite::Db* db) : db_(db) {}
+
+  absl::StatusOr<uint64_t> Generation() override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT value FROM generation WHERE id = 1"));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    return row ? static_cast<uint64_t>(stmt.Int(0)) : 0;
+  }
+
+  absl::StatusOr<Matches> Match(const ParsedQuery& text, const SearchFilter& filter) override {
+    const bool needs_documents = filter.type_mask != 0 || filter.range.active;
+    std::vector<Arg> args;
+    std::string sql;
+    std::string rowid_column;
+    std::string order;
+    auto entity_iter = filter.entity_ids.begin();
+    if (!text.empty()) {
+      rowid_column = "docs_fts.rowid";
+      sql =
+          absl::StrCat("SELECT docs_fts.rowid, bm25(docs_fts, ", kTitleWeight, ", 1.0) AS rank FROM docs_fts",
+                       needs_documents ? " CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid" : "",
+                       " WHERE docs_fts MATCH ?1");
+      args.push_back(Txt(text.fts_expression));
+      // Sorted by the caller: SQLite's sorter is slower on large match lists.
+    } else if (entity_iter != filter.entity_ids.end()) {
+      rowid_column = "e0.doc_rowid";
+      sql = absl::StrCat("SELECT e0.doc_rowid, 0 AS rank FROM entity_docs e0",
+                         needs_documents ? " CROSS JOIN documents d ON d.doc_rowid = e0.doc_rowid" : "",
+                         " WHERE e0.entity_id = ?1");
+      args.push_back(Txt(*entity_iter++));
+      order = " ORDER BY e0.published_key DESC, e0.doc_rowid DESC";
+    } else {
+      rowid_column = "d.doc_rowid";
+      sql = "SELECT d.doc_rowid, 0 AS rank FROM documents d WHERE 1";
+      order = " ORDER BY d.published_key DESC, d.doc_rowid DESC";
+    }
+    for (; entity_iter != filter.entity_ids.end(); ++entity_iter) {
+      args.push_back(Txt(*entity_iter));
+      absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM entity_docs e WHERE e.entity_id = ?", args.size(),
+                      " AND e.doc_rowid = ", rowid_column, ")");
+    }
+    if (filter.type_mask != 0) {
+      args.push_back(Num(filter.type_mask));
+      absl::StrAppend(&sql, " AND (d.type_mask & ?", args.size(), ") = ?", args.size());
+    }
+    if (filter.range.active) {
+      args.push_back(Num(filter.range.from_key));
+      absl::StrAppend(&sql, " AND d.published_hi >= ?", args.size());
+      args.push_back(Num(filter.range.to_key));
+      absl::StrAppend(&sql, " AND d.published_lo <= ?", args.size());
+    }
+    absl::StrAppend(&sql, order);
+    Matches matches;
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare(sql));
+    BindAll(stmt, args);
+    while (true) {
+      auto row = stmt.Step();
+      if (!row.ok()) return ReadError(row.status());
+      if (!*row) break;
+      matches.emplace_back(stmt.Int(0), -stmt.Double(1));
+    }
+    return matches;
+  }
+
+  absl::StatusOr<std::vector<int64_t>> EntityDocuments(const std::string& entity_id) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT doc_rowid FROM entity_docs WHERE entity_id = ?1"));
+    stmt.Bind(1, std::string_view(entity_id));
+    std::vector<int64_t> docs;
+    while (true) {
+      auto row = stmt.Step();
+      if (!row.ok()) return ReadError(row.status());
+      if (!*row) break;
+      docs.push_back(stmt.Int(0));
+    }
+    std::sort(docs.begin(), docs.end());  // already sorted (primary key order); cheap insurance
+    return docs;
+  }
+
+  absl::StatusOr<DocFilterInfoMap> LoadDocFilterInfos() override {
+    DocFilterInfoMap infos;
+    ASSIGN_OR_RETURN(auto stmt,
+                     db_->Prepare("SELECT doc_rowid, COALESCE(published_lo, 0), COALESCE(published_hi, 0), "
+                                  "type_mask FROM documents"));
+    while (true) {
+      auto row = stmt.Step();
+      if (!row.ok()) return ReadError(row.status());
+      if (!*row) break;
+      infos[stmt.Int(0)] =
+          DocFilterInfo{static_cast<int32_t>(stmt.Int(1)), static_cast<int32_t>(stmt.Int(2)), stmt.Int(3)};
+    }
+    return infos;
+  }
+
+  absl::StatusOr<std::vector<HitRow>> Hits(const std::vector<int64_t>& docs,
+                                           const ParsedQuery& text) override {
+    const std::string sql =
+        text.empty()
+            ? "SELECT d.id, d.title, d.source, d.published_year, d.published_month, d.published_day, "
+              "substr(t.body, 1, 600) FROM documents d JOIN document_text t ON t.doc_rowid = d.doc_rowid "
+              "WHERE d.doc_rowid = ?1"
+            : absl::StrCat(
+                  "SELECT d.id, d.title, d.source, d.published_year, d.published_month, "
+                  "d.published_day, snippet(docs_fts, 1, '[', ']', '…', ",
+                  kSnippetTokens,
+                  ") FROM docs_fts CROSS JOIN documents d ON d.doc_rowid = docs_fts.rowid "
+                  "WHERE docs_fts MATCH ?2 AND docs_fts.rowid = ?1");
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare(sql));
+    std::vector<HitRow> rows;
+    for (int64_t doc : docs) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, doc);
+      if (!text.empty()) stmt.Bind(2, std::string_view(text.fts_expression));
+      ASSIGN_OR_RETURN(bool found, stmt.Step());
+      if (!found) continue;
+      HitRow row;
+      row.doc = doc;
+      row.id = stmt.Text(0);
+      row.title = stmt.Text(1);
+      row.source = stmt.Text(2);
+      row.published = PartialDate{static_cast<int>(stmt.Int(3)), static_cast<int>(stmt.Int(4)),
+                                  static_cast<int>(stmt.Int(5))};
+      row.text = stmt.Text(6);
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  absl::StatusOr<EntityDocStats> EntityStats(const std::string& entity_id) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT COUNT(*), COALESCE(SUM(mention_count), 0), "
+                                             "MIN(CASE WHEN published_key >= 10000 THEN published_key END), "
+                                             "MAX(CASE WHEN published_key >= 10000 THEN published_key END) "
+                                             "FROM entity_docs WHERE entity_id = ?1"));
+    stmt.Bind(1, std::string_view(entity_id));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    EntityDocStats stats;
+    if (!row) return stats;
+    stats.documents = stmt.Int(0);
+    stats.mentions = stmt.Int(1);
+    if (!stmt.IsNull(2)) stats.first_key = static_cast<int>(stmt.Int(2));
+    if (!stmt.IsNull(3)) stats.last_key = static_cast<int>(stmt.Int(3));
+    return stats;
+  }
+
+  absl::StatusOr<bool> EntityIsMentioned(const std::string& entity_id) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT 1 FROM entity_docs WHERE entity_id = ?1 LIMIT 1"));
+    stmt.Bind(1, std::string_view(entity_id));
+    return stmt.Step();
+  }
+
+  absl::StatusOr<int64_t> EntityDocumentCount(const std::string& entity_id) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT COUNT(*) FROM entity_docs WHERE entity_id = ?1"));
+    stmt.Bind(1, std::string_view(entity_id));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    return row ? stmt.Int(0) : 0;
+  }
+
+  absl::StatusOr<std::optional<std::pair<std::string, EntityType>>> EntityNameType(
+      const std::string& entity_id) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT name, type FROM entities WHERE id = ?1"));
+    stmt.Bind(1, std::string_view(entity_id));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::nullopt;
+    return std::make_pair(stmt.Text(0), ToEntityType(stmt.Int(1)));
+  }
+
+  absl::StatusOr<std::vector<std::string>> Aliases(const std::string& entity_id, int limit) override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT text FROM entity_aliases WHERE entity_id = ?1 "
+                                             "ORDER BY mention_count DESC, text LIMIT ?2"));
+    stmt.Bind(1, std::string_view(entity_id)).Bind(2, int64_t{limit});
+    std::vector<std::string> aliases;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      aliases.push_back(stmt.Text(0));
+    }
+    return aliases;
+  }
+
+  absl::StatusOr<std::vector<RelatedEntity>> Related(const std::string& entity_id, EntityType type, int limit,
+                                                     int64_t offset) override {
+    std::string sql =
+        "SELECT c.other_id, COALESCE(e.name, c.other_id), COALESCE(e.type, 0), c.document_count, "
+        "c.sentence_count FROM cooccurrence c LEFT JOIN entities e ON e.id = c.other_id WHERE c.entity_id = "
+        "?1";
+    if (type != common::v1::ENTITY_TYPE_UNSPECIFIED) absl::StrAppend(&sql, " AND e.type = ?4");
+    absl::StrAppend(&sql,
+                    " ORDER BY c.document_count DESC, c.sentence_count DESC, c.other_id LIMIT ?2 OFFSET ?3");
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare(sql));
+    stmt.Bind(1, std::string_view(entity_id)).Bind(2, int64_t{limit}).Bind(3, offset);
+    if (type != common::v1::ENTITY_TYPE_UNSPECIFIED) stmt.Bind(4, int64_t{type});
+    std::vector<RelatedEntity> related;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      RelatedEntity r;
+      r.entity_id = stmt.Text(0);
+      r.name = stmt.Text(1);
+      r.type = ToEntityType(stmt.Int(2));
+      r.document_count = static_cast<int>(stmt.Int(3));
+      r.sentence_count = static_cast<int>(stmt.Int(4));
+      related.push_back(std::move(r));
+    }
+    return related;
+  }
+
+  absl::Status ScanTimeline(const std::string& driver, const std::vector<std::string>& others, int lo, int hi,
+                            const std::function<bool(const TimelineRef&)>& visit) override {
+    ASSIGN_OR_RETURN(auto check, db_->Prepare("SELECT 1 FROM entity_sentences WHERE entity_id = ?1 AND "
+                                              "doc_rowid = ?2 AND sentence = ?3"));
+    ASSIGN_OR_RETURN(auto scan, db_->Prepare("SELECT date_key, doc_rowid, sentence FROM entity_sentences "
+                                             "WHERE entity_id = ?1 AND date_key >= ?2 AND date_key <= ?3 "
+                                             "ORDER BY date_key, doc_rowid, sentence"));
+    scan.Bind(1, std::string_view(driver)).Bind(2, int64_t{lo}).Bind(3, int64_t{hi});
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, scan.Step());
+      if (!row) return absl::OkStatus();
+      const TimelineRef ref{scan.Int(1), scan.Int(2), static_cast<int>(scan.Int(0))};
+      bool all = true;
+      for (const std::string& other : others) {
+        RETURN_IF_ERROR(check.Reset());
+        check.Bind(1, std::string_view(other)).Bind(2, ref.doc).Bind(3, ref.sentence);
+        ASSIGN_OR_RETURN(bool found, check.Step());
+        if (!found) {
+          all = false;
+          break;
+        }
+      }
+      if (all && !visit(ref)) return absl::OkStatus();
+    }
+  }
+
+  absl::StatusOr<std::vector<TimelineItem>> TimelineItems(const std::vector<TimelineRef>& refs) override {
+    ASSIGN_OR_RETURN(auto detail,
+                     db_->Prepare("SELECT s.date_year, s.date_month, s.date_day, s.date_from_text, d.id, "
+                                  "d.title, s.text FROM sentences s JOIN documents d ON "
+                                  "d.doc_rowid = s.doc_rowid WHERE s.doc_rowid = ?1 AND s.sentence = ?2"));
+    std::vector<TimelineItem> items;
+    for (const TimelineRef& ref : refs) {
+      RETURN_IF_ERROR(detail.Reset());
+      detail.Bind(1, ref.doc).Bind(2, ref.sentence);
+      ASSIGN_OR_RETURN(bool row, detail.Step());
+      if (!row) continue;
+      TimelineItem item;
+      item.date = PartialDate{static_cast<int>(detail.Int(0)), static_cast<int>(detail.Int(1)),
+                              static_cast<int>(detail.Int(2))};
+      item.date_from_text = detail.Int(3) != 0;
+      item.document_id = detail.Text(4);
+      item.title = detail.Text(5);
+      item.text = detail.Text(6);
+      items.push_back(std::move(item));
+    }
+    return items;
+  }
+
+  absl::StatusOr<std::optional<std::pair<std::string, std::string>>> StoredDocument(
+      const std::string& document_id) override {
+    ASSIGN_OR_RETURN(auto stmt,
+                     db_->Prepare("SELECT t.document, t.body FROM documents d JOIN document_text t "
+                                  "ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
+    stmt.Bind(1, std::string_view(document_id));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return std::nullopt;
+    return std::make_pair(stmt.Text(0), stmt.Text(1));
+  }
+
+  absl::StatusOr<int64_t> DocumentCount() override {
+    ASSIGN_OR_RETURN(auto stmt, db_->Prepare("SELECT COUNT(*) FROM documents"));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    return row ? stmt.Int(0) : 0;
+  }
+
+ private:
+  sqlite::Db* db_;
+};
+
+// ---- Writes ----
+
+absl::Status ApplyDelta(sqlite::Db* db, const CounterDelta& delta) {
+  ASSIGN_OR_RETURN(
+      auto alias_upsert,
+      db->Prepare("INSERT INTO entity_aliases(entity_id, text, mention_count) VALUES(?1, ?2, ?3) "
+                  "ON CONFLICT(entity_id, text) DO UPDATE SET "
+                  "mention_count = mention_count + excluded.mention_count"));
+  ASSIGN_OR_RETURN(
+      auto alias_prune,
+      db->Prepare("DELETE FROM entity_aliases WHERE entity_id = ?1 AND text = ?2 AND mention_count <= 0"));
+  for (const auto& [key, count] : delta.aliases) {
+    RETURN_IF_ERROR(alias_upsert.Reset());
+    alias_upsert.Bind(1, std::string_view(key.first))
+        .Bind(2, std::string_view(key.second))
+        .Bind(3, int64_t{count});
+    RETURN_IF_ERROR(alias_upsert.Run());
+    if (count < 0) {
+      RETURN_IF_ERROR(alias_prune.Reset());
+      alias_prune.Bind(1, std::string_view(key.first)).Bind(2, std::string_view(key.second));
+      RETURN_IF_ERROR(alias_prune.Run());
+    }
+  }
+  ASSIGN_OR_RETURN(
+      auto pair_upsert,
+      db->Prepare("INSERT INTO cooccurrence(entity_id, other_id, document_count, sentence_count) "
+                  "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(entity_id, other_id) DO UPDATE SET "
+                  "document_count = document_count + excluded.document_count, "
+                  "sentence_count = sentence_count + excluded.sentence_count"));
+  ASSIGN_OR_RETURN(auto pair_prune,
+                   db->Prepare("DELETE FROM cooccurrence WHERE entity_id = ?1 AND other_id = ?2 "
+                               "AND document_count <= 0"));
+  for (const auto& [key, change] : delta.pairs) {
+    RETURN_IF_ERROR(pair_upsert.Reset());
+    pair_upsert.Bind(1, std::string_view(key.first))
+        .Bind(2, std::string_view(key.second))
+        .Bind(3, int64_t{change.documents})
+        .Bind(4, int64_t{change.sentences});
+    RETURN_IF_ERROR(pair_upsert.Run());
+    if (change.documents < 0) {
+      RETURN_IF_ERROR(pair_prune.Reset());
+      pair_prune.Bind(1, std::string_view(key.first)).Bind(2, std::string_view(key.second));
+      RETURN_IF_ERROR(pair_prune.Run());
+    }
+  }
+  return absl::OkStatus();
+}
+
+class SqliteIndexBackend final : public IndexBackend {
+ public:
+  SqliteIndexBackend(std::unique_ptr<sqlite::Db> writer, std::vector<std::unique_ptr<sqlite::Db>> readers)
+      : writer_(std::move(writer)), readers_(std::move(readers)) {
+    absl::MutexLock lock(&readers_mu_);
+    for (auto& reader : readers_) free_readers_.push_back(reader.get());
+  }
+
+  bool FilterTextMatchesInMemory() const override { return true; }
+
+  absl::Status Read(const std::function<absl::Status(IndexReader&)>& fn) override {
+    sqlite::Db* db = nullptr;
+    {
+      absl::MutexLock lock(&readers_mu_);
+      readers_mu_.Await(absl::Condition(
+          +[](std::vector<sqlite::Db*>* free) { return !free->empty(); }, &free_readers_));
+      db = free_readers_.back();
+      free_readers_.pop_back();
+    }
+    // A read transaction: one consistent snapshot from the first SELECT on.
+    absl::Status status = db->Exec("BEGIN");
+    if (status.ok()) {
+      SqliteReader reader(db);
+      status = fn(reader);
+      db->Exec("COMMIT").IgnoreError();
+    }
+    absl::MutexLock lock(&readers_mu_);
+    free_readers_.push_back(db);
+    return status;
+  }
+
+  absl::StatusOr<bool> Write(const IndexRecord& record) override {
+    absl::MutexLock lock(&writer_mu_);
+    return WriteLocked(record);
+  }
+
+ private:
+  absl::StatusOr<bool> WriteLocked(const IndexRecord& record) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_);
+
+  absl::Mutex writer_mu_;
+  std::unique_ptr<sqlite::Db> writer_ ABSL_GUARDED_BY(writer_mu_);
+  std::vector<std::unique_ptr<sqlite::Db>> readers_;  // owned; fixed after construction
+  absl::Mutex readers_mu_;
+  std::vector<sqlite::Db*> free_readers_ ABSL_GUARDED_BY(readers_mu_);
+};
+
+absl::StatusOr<bool> SqliteIndexBackend::WriteLocked(const IndexRecord& record) {
+  sqlite::Db* db = writer_.get();
+  sqlite::Transaction tx(db);
+  RETURN_IF_ERROR(tx.status());
+
+  bool created = true;
+  int64_t rowid = 0;
+  CounterDelta delta;
+  {
+    ASSIGN_OR_RETURN(auto find,
+                     db->Prepare("SELECT d.doc_rowid, t.title, t.body, t.document FROM documents d "
+                                 "JOIN document_text t ON t.doc_rowid = d.doc_rowid WHERE d.id = ?1"));
+    find.Bind(1, std::string_view(record.id));
+    ASSIGN_OR_RETURN(bool exists, find.Step());
+    created = !exists;
+    if (exists) {
+      rowid = find.Int(0);
+      ASSIGN_OR_RETURN(common::v1::Document old, ParseStoredDocument(record.id, find.Text(3), find.Text(2)));
+      const Contributions before = ComputeContributions(old);
+      delta = DiffContributions(&before, record.contributions);
+      ASSIGN_OR_RETURN(auto fts_delete, db->Prepare("INSERT INTO docs_fts(docs_fts, rowid, title, body) "
+                                                    "VALUES('delete', ?1, ?2, ?3)"));
+      fts_delete.Bind(1, rowid).Bind(2, std::string_view(find.Text(1))).Bind(3, std::string_view(old.body()));
+      RETURN_IF_ERROR(fts_delete.Run());
+      for (std::string_view table : {"mentions", "entity_docs", "entity_sentences", "sentences"}) {
+        ASSIGN_OR_RETURN(
+            auto del, db->Prepare(absl::StrCat("DELETE FROM ", absl::string_view(table.data(), table.size()),
+                                               " WHERE doc_rowid = ?1")));
+        del.Bind(1, rowid);
+        RETURN_IF_ERROR(del.Run());
+      }
+    } else {
+      delta = DiffContributions(nullptr, record.contributions);
+    }
+  }
+
+  {
+    const std::string sql =
+        created
+            ? "INSERT INTO documents(id, title, url, source, published_year, published_month, "
+              "published_day, published_key, published_lo, published_hi, language, external_id, "
+              "received_time, type_mask, mention_count) "
+              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+            : "UPDATE documents SET title = ?2, url = ?3, source = ?4, published_year = ?5, "
+              "published_month = ?6, published_day = ?7, published_key = ?8, published_lo = ?9, "
+              "published_hi = ?10, language = ?11, external_id = ?12, received_time = ?13, type_mask = ?14, "
+              "mention_count = ?15 WHERE id = ?1";
+    ASSIGN_OR_RETURN(auto stmt, db->Prepare(sql));
+    stmt.Bind(1, std::string_view(record.id))
+        .Bind(2, std::string_view(record.title))
+        .Bind(3, std::string_view(record.url))
+        .Bind(4, std::string_view(record.source))
+        .Bind(5, int64_t{record.published.year})
+        .Bind(6, int64_t{record.published.month})
+        .Bind(7, int64_t{record.published.day})
+        .Bind(8, int64_t{record.published_key});
+    BindKey(stmt, 9, record.published_lo);
+    BindKey(stmt, 10, record.published_hi);
+    stmt.Bind(11, std::string_view(record.language))
+        .Bind(12, std::string_view(record.external_id))
+        .Bind(13, std::string_view(record.received_time))
+        .Bind(14, record.type_mask)
+        .Bind(15, int64_t{record.mention_count});
+    RETURN_IF_ERROR(stmt.Run());
+    if (created) rowid = db->LastInsertRowId();
+  }
+  {
+    ASSIGN_OR_RETURN(auto text,
+                     db->Prepare("INSERT OR REPLACE INTO document_text(doc_rowid, title, body, document) "
+                                 "VALUES(?1, ?2, ?3, ?4)"));
+    text.Bind(1, rowid)
+        .Bind(2, std::string_view(record.title))
+        .Bind(3, std::string_view(record.body))
+        .BindBlob(4, record.document_blob);
+    RETURN_IF_ERROR(text.Run());
+    ASSIGN_OR_RETURN(auto fts, db->Prepare("INSERT INTO docs_fts(rowid, title, body) VALUES(?1, ?2, ?3)"));
+    fts.Bind(1, rowid).Bind(2, std::string_view(record.title)).Bind(3, std::string_view(record.body));
+    RETURN_IF_ERROR(fts.Run());
+  }
+  {
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO mentions(doc_rowid, ordinal, entity_id, type, text, begin, "
+                                 "end, sentence, date_year, date_month, date_day) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    for (const MentionRow& m : record.mentions) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, rowid)
+          .Bind(2, int64_t{m.ordinal})
+          .Bind(3, std::string_view(m.entity_id))
+          .Bind(4, int64_t{m.type})
+          .Bind(5, std::string_view(m.text))
+          .Bind(6, int64_t{m.begin})
+          .Bind(7, int64_t{m.end})
+          .Bind(8, int64_t{m.sentence})
+          .Bind(9, int64_t{m.date.year})
+          .Bind(10, int64_t{m.date.month})
+          .Bind(11, int64_t{m.date.day});
+      RETURN_IF_ERROR(stmt.Run());
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO entities(id, name, type, kind) VALUES(?1, ?2, ?3, ?4) "
+                                 "ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+                                 "type = excluded.type, kind = CASE WHEN excluded.kind = '' "
+                                 "THEN kind ELSE excluded.kind END"));
+    for (const EntityRow& e : record.entities) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, std::string_view(e.id))
+          .Bind(2, std::string_view(e.name))
+          .Bind(3, int64_t{e.type})
+          .Bind(4, std::string_view(e.kind));
+      RETURN_IF_ERROR(stmt.Run());
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(auto stmt, db->Prepare("INSERT INTO entity_docs(entity_id, doc_rowid, mention_count, "
+                                            "published_key) VALUES(?1, ?2, ?3, ?4)"));
+    for (const auto& [entity_id, count] : record.contributions.entity_mentions) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, std::string_view(entity_id))
+          .Bind(2, rowid)
+          .Bind(3, int64_t{count})
+          .Bind(4, int64_t{record.published_key});
+      RETURN_IF_ERROR(stmt.Run());
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO entity_sentences(entity_id, doc_rowid, sentence, date_key) "
+                                 "VALUES(?1, ?2, ?3, ?4)"));
+    for (const EntitySentenceRow& row : record.entity_sentences) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, std::string_view(row.entity_id))
+          .Bind(2, rowid)
+          .Bind(3, int64_t{row.sentence})
+          .Bind(4, int64_t{row.date_key});
+      RETURN_IF_ERROR(stmt.Run());
+    }
+  }
+  {
+    ASSIGN_OR_RETURN(auto stmt,
+                     db->Prepare("INSERT INTO sentences(doc_rowid, sentence, begin, end, text, date_year, "
+                                 "date_month, date_day, date_key, date_lo, date_hi, date_from_text) "
+                                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+    for (const SentenceRow& row : record.sentences) {
+      RETURN_IF_ERROR(stmt.Reset());
+      stmt.Bind(1, rowid)
+          .Bind(2, int64_t{row.sentence})
+          .Bind(3, int64_t{row.begin})
+          .Bind(4, int64_t{row.end})
+          .Bind(5, std::string_view(row.text))
+          .Bind(6, int64_t{row.date.year})
+          .Bind(7, int64_t{row.date.month})
+          .Bind(8, int64_t{row.date.day})
+          .Bind(9, int64_t{row.date_key});
+      BindKey(stmt, 10, row.date_lo);
+      BindKey(stmt, 11, row.date_hi);
+      stmt.Bind(12, int64_t{row.date_from_text ? 1 : 0});
+      RETURN_IF_ERROR(stmt.Run());
+    }
+  }
+  RETURN_IF_ERROR(ApplyDelta(db, delta));
+  RETURN_IF_ERROR(db->Exec("UPDATE generation SET value = value + 1 WHERE id = 1"));
+  RETURN_IF_ERROR(tx.Commit());
+  return created;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<IndexBackend>> OpenSqliteIndexBackend(const std::string& path,
+                                                                     const IndexStoreOptions& options) {
+  if (path.empty() || path == ":memory:" || path.rfind("file::memory:", 0) == 0) {
+    return absl::InvalidArgumentError(
+        "IndexStore needs a database file path (readers open their own connections)");
+  }
+  ASSIGN_OR_RETURN(auto writer, sqlite::Db::Open(path, /*synchronous_full=*/false));
+  RETURN_IF_ERROR(writer->Exec(kConnectionPragmas));
+  {
+    ASSIGN_OR_RETURN(auto version_stmt, writer->Prepare("PRAGMA user_version"));
+    ASSIGN_OR_RETURN(bool has_row, version_stmt.Step());
+    // Before versioned migrations the schema version was kept here (1).
+    if (has_row && version_stmt.Int(0) > 1) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " has schema version ", version_stmt.Int(0),
+                       ", newer than this server's; run a newer dossier-query "
+                       "or rebuild the index"));
+    }
+  }
+  if (absl::Status st = sqlite::Migrate(writer.get(), "query", kMigrations); !st.ok()) {
+    if (st.code() == absl::StatusCode::kFailedPrecondition) return st;
+    return absl::InternalError(absl::StrCat("cannot create the query schema in ", path, ": ", st.message()));
+  }
+  std::vector<std::unique_ptr<sqlite::Db>> readers;
+  const int reader_count = std::max(1, options.reader_connections);
+  for (int i = 0; i < reader_count; ++i) {
+    ASSIGN_OR_RETURN(auto reader, sqlite::Db::Open(path, /*synchronous_full=*/false));
+    RETURN_IF_ERROR(reader->Exec(kConnectionPragmas));
+    RETURN_IF_ERROR(reader->Exec("PRAGMA query_only=1"));
+    readers.push_back(std::move(reader));
+  }
+  return std::unique_ptr<IndexBackend>(new SqliteIndexBackend(std::move(writer), std::move(readers)));
+}
+
+}  // namespace dossier::query
