@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +19,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "libs/common/client.h"
+#include "libs/common/pg_testing.h"
 
 extern char** environ;
 
@@ -141,8 +145,12 @@ absl::Status ServiceProcess::Start(std::chrono::seconds timeout) {
   port_ = requested_port_;  // a restart with port 0 gets a new port
   std::error_code ec;
   fs::remove(port_file, ec);
-  std::vector<std::string> argv = {BinDir() + "/" + binary_, "--host=127.0.0.1",
-                                   absl::StrCat("--port=", requested_port_), "--port_file=" + port_file};
+  const std::string metrics_port_file = dir_ + "/metrics_port";
+  metrics_port_ = 0;
+  fs::remove(metrics_port_file, ec);
+  std::vector<std::string> argv = {
+      BinDir() + "/" + binary_,   "--host=127.0.0.1", absl::StrCat("--port=", requested_port_),
+      "--port_file=" + port_file, "--metrics_port=0", "--metrics_port_file=" + metrics_port_file};
   argv.insert(argv.end(), args_.begin(), args_.end());
   pid_ = Spawn(argv, {}, dir_ + "/stdout", dir_ + "/stderr");
   if (pid_ <= 0) return absl::InternalError("cannot start " + argv[0]);
@@ -155,8 +163,17 @@ absl::Status ServiceProcess::Start(std::chrono::seconds timeout) {
     }
     if (port_ == 0 && fs::exists(port_file)) port_ = std::atoi(ReadFile(port_file).c_str());
     if (port_ > 0) {
-      auto serving = CheckHealth(address(), health_name_, std::chrono::milliseconds(500));
-      if (serving.ok() && *serving) return absl::OkStatus();
+      auto serving = CheckHealth(address(), health_name_, std::chrono::milliseconds(500), client_security_);
+      if (serving.ok() && *serving) {
+        // Written just before the gRPC port file, so there by now unless the
+        // port was fixed (health can answer a moment before) or metrics are off.
+        const bool metrics_off = std::find(args_.begin(), args_.end(), "--metrics_port=-1") != args_.end();
+        for (int i = 0; i < 250 && !metrics_off && !fs::exists(metrics_port_file); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (fs::exists(metrics_port_file)) metrics_port_ = std::atoi(ReadFile(metrics_port_file).c_str());
+        return absl::OkStatus();
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -173,6 +190,10 @@ absl::StatusOr<int> ServiceProcess::Stop(std::chrono::seconds timeout) {
   }
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void ServiceProcess::Freeze() {
+  if (pid_ > 0) kill(pid_, SIGSTOP);
 }
 
 void ServiceProcess::Kill() {
@@ -205,11 +226,48 @@ CommandResult RunCommand(const std::vector<std::string>& argv_in, const std::vec
   return result;
 }
 
+absl::StatusOr<HttpResult> HttpGet(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(std::chrono::seconds(5));
+  client.set_read_timeout(std::chrono::seconds(10));
+  auto response = client.Get(path.c_str());
+  if (!response) {
+    return absl::UnavailableError(
+        absl::StrCat("GET http://127.0.0.1:", port, path, ": ", httplib::to_string(response.error())));
+  }
+  return HttpResult{response->status, response->get_header_value("Content-Type"), response->body};
+}
+
+bool UsePostgres() {
+  const char* backend = std::getenv("DOSSIER_TEST_BACKEND");
+  return backend != nullptr && std::string(backend) == "postgresql";
+}
+
+namespace {
+
+// Skips every test of a PostgreSQL run when there is no server to run on.
+class BackendEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (UsePostgres() && TestPostgresUrl().empty()) GTEST_SKIP() << kNoPostgresMessage;
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kBackendEnvironment =
+    ::testing::AddGlobalTestEnvironment(new BackendEnvironment);
+
+}  // namespace
+
 Cluster::Cluster() : data_dir_(MakeTempDir("dossier-data")), query_port_(PickFreePort()) {
-  entity_ = std::make_unique<ServiceProcess>("dossier-entity", "dossier.entity.v1.EntityService",
-                                             std::vector<std::string>{"--data_dir=" + data_dir_});
-  query_ = std::make_unique<ServiceProcess>("dossier-query", "dossier.query.v1.QueryService",
-                                            std::vector<std::string>{"--data_dir=" + data_dir_}, query_port_);
+  if (UsePostgres()) {
+    auto url = CreateTestDatabase("cluster");
+    // Without a database the services fail to start, and Start says why.
+    db_args_.push_back("--db=" + (url.ok() ? *url : std::string("postgresql://unavailable/") +
+                                                        std::string(url.status().message())));
+  }
+  std::vector<std::string> args = db_args_;
+  args.push_back("--data_dir=" + data_dir_);
+  entity_ = std::make_unique<ServiceProcess>("dossier-entity", "dossier.entity.v1.EntityService", args);
+  query_ = std::make_unique<ServiceProcess>("dossier-query", "dossier.query.v1.QueryService", args, query_port_);
 }
 
 Cluster::~Cluster() {
@@ -225,12 +283,26 @@ absl::Status Cluster::Start(bool start_query, std::vector<std::string> ingest_ar
     if (auto st = query_->Start(); !st.ok()) return st;
   }
   ingest_args.push_back("--data_dir=" + data_dir_);
+  ingest_args.insert(ingest_args.end(), db_args_.begin(), db_args_.end());
   ingest_args.push_back("--entity_addr=" + entity_->address());
   ingest_args.push_back(absl::StrCat("--query_addr=127.0.0.1:", query_port_));
   ingest_args.push_back("--retry_max_backoff_ms=500");
+  ingest_args.insert(ingest_args.end(), security_args_.begin(), security_args_.end());
   ingest_ =
       std::make_unique<ServiceProcess>("dossier-ingest", "dossier.ingest.v1.IngestService", ingest_args);
+  ingest_->SetClientSecurity(client_security_);
   return ingest_->Start();
+}
+
+void Cluster::Secure(const std::vector<std::string>& server_args,
+                     const std::vector<std::string>& ingest_client_args, const ClientSecurity& client) {
+  security_args_ = server_args;
+  security_args_.insert(security_args_.end(), ingest_client_args.begin(), ingest_client_args.end());
+  client_security_ = client;
+  for (ServiceProcess* service : {entity_.get(), query_.get()}) {
+    service->AddArgs(server_args);
+    service->SetClientSecurity(client);
+  }
 }
 
 std::vector<std::string> Cluster::CliEnv() const {

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "libs/common/client.h"
 
 namespace dossier::testing {
 
@@ -24,7 +25,9 @@ void RemoveTree(const std::string& path);
 int PickFreePort();
 
 // One real service process (dossier-ingest, -entity or -query) started with
-// --host=127.0.0.1 and --port_file, so a port of 0 lets the kernel choose.
+// --host=127.0.0.1 and --port_file, so a port of 0 lets the kernel choose,
+// and --metrics_port=0 with --metrics_port_file (parallel tests must not
+// collide on the default metrics ports; `args` may override it).
 // The destructor kills a process still running.
 class ServiceProcess {
  public:
@@ -39,11 +42,22 @@ class ServiceProcess {
   absl::Status Start(std::chrono::seconds timeout = std::chrono::seconds(60));
   // SIGTERM, then waits for exit; returns the exit status (0 on a clean exit).
   absl::StatusOr<int> Stop(std::chrono::seconds timeout = std::chrono::seconds(30));
-  // SIGKILL and reap.
+  // SIGKILL and reap (a frozen process too).
   void Kill();
+  // SIGSTOP: the process keeps its port but answers nothing, like a hung
+  // server; calls to it run into their deadlines. Kill() it afterwards.
+  void Freeze();
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
   std::string address() const;
+  // The port of its HTTP metrics endpoint once started (0: none).
+  int metrics_port() const { return metrics_port_; }
+  // More flags for the next Start.
+  void AddArgs(const std::vector<std::string>& args) { args_.insert(args_.end(), args.begin(), args.end()); }
+  // TLS (and token) of the health checks Start polls with; set it when the
+  // process serves TLS.
+  void SetClientSecurity(const ClientSecurity& security) { client_security_ = security; }
+  const ClientSecurity& client_security() const { return client_security_; }
   // Everything the process wrote to stderr so far (its log).
   std::string Log() const;
 
@@ -52,6 +66,8 @@ class ServiceProcess {
   std::vector<std::string> args_;
   int requested_port_;
   int port_ = 0;
+  int metrics_port_ = 0;
+  ClientSecurity client_security_;
   pid_t pid_ = -1;
   std::string dir_;
 };
@@ -66,7 +82,22 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
                          std::chrono::seconds timeout = std::chrono::seconds(120));
 
-// The three services on free ports, sharing one temporary data directory.
+// GET http://127.0.0.1:<port><path> (cpp-httplib): the status and body.
+struct HttpResult {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+absl::StatusOr<HttpResult> HttpGet(int port, const std::string& path);
+
+// The storage backend integration tests run on: PostgreSQL when the
+// environment has DOSSIER_TEST_BACKEND=postgresql (ctest registers every
+// integration test a second time that way), else SQLite. PostgreSQL runs
+// need DOSSIER_TEST_POSTGRES_URL (scripts/test.sh sets it) and skip without.
+bool UsePostgres();
+
+// The three services on free ports, sharing one temporary data directory
+// and, on PostgreSQL, one new database (as in a cluster).
 // `query_port` may be fixed (PickFreePort) so query can be started later.
 class Cluster {
  public:
@@ -79,11 +110,21 @@ class Cluster {
   ServiceProcess& ingest() { return *ingest_; }
   // CLI environment pointing the `dossier` command at this cluster.
   std::vector<std::string> CliEnv() const;
+  // Before Start: `server_args` (TLS and token flags) go to all three
+  // services and `ingest_client_args` (--tls_ca...) to ingest only; health
+  // checks use `client`.
+  void Secure(const std::vector<std::string>& server_args, const std::vector<std::string>& ingest_client_args,
+              const ClientSecurity& client);
   const std::string& data_dir() const { return data_dir_; }
+  // "--db=postgresql://..." on PostgreSQL; empty on SQLite.
+  const std::vector<std::string>& db_args() const { return db_args_; }
 
  private:
   std::string data_dir_;
+  std::vector<std::string> db_args_;
   int query_port_;
+  std::vector<std::string> security_args_;
+  ClientSecurity client_security_;
   std::unique_ptr<ServiceProcess> entity_, query_, ingest_;
 };
 
