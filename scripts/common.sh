@@ -11,9 +11,27 @@ DOSSIER_BUILD_PACKAGES=(
 )
 
 # What the tests need beyond the build: a PostgreSQL server that
-# scripts/test.sh starts on a free loopback port for the PostgreSQL runs.
+# scripts/test.sh starts on a free loopback port for the PostgreSQL runs, and
+# yamllint for deploy/k8s/validate.sh. That script also needs Node.js with npm
+# (it installs Debian's nodejs and npm itself, only when `node` or `npm` is
+# missing: a Node.js from elsewhere conflicts with Debian's npm package) and
+# kubectl 1.27+ (Debian's is older; without it the check is skipped).
+# openssl makes the throwaway CA and certificates of tests/security_test.cc.
 DOSSIER_TEST_PACKAGES=(
   postgresql-15
+  yamllint
+  openssl
+)
+
+# What the binaries need at run time on Debian 12: the packages owning every
+# shared library they link (ldd + dpkg -S), plus CA certificates for TLS.
+# The container images install exactly this list (deploy/docker/Dockerfile);
+# deploy/docker/check.sh verifies it against the built binaries.
+DOSSIER_RUNTIME_PACKAGES=(
+  libabsl20220623 libc-ares2 libfmt9 libgrpc++1.51 libgrpc29 libprotobuf32 libre2-9 libssl3 zlib1g
+  libgumbo1 libicu72 libspdlog1.10 libsqlite3-0 libstdc++6
+  libpqxx-6.4 libpq5 libcpp-httplib0.11
+  ca-certificates
 )
 
 DOSSIER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
