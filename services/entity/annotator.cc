@@ -151,6 +151,7 @@ class Annotator {
     CountRepeats();
     PassA();
     PassB();
+    FindOfficeMentions();
   }
 
   // Seeds the document context (names, acronyms) from another text, e.g. the
@@ -1152,6 +1153,116 @@ class Annotator {
     if (RoleFit(kb_.entity(best), pub_, c.country) <= 0 && scores.size() > 1) return -1;
     *used_date = true;
     return best;
+  }
+
+  // The ISO3 code of the country a resolved candidate ending at token `te`
+  // names ("Russian", "China", "Russia's" with te after "'s"); "" if none.
+  // `*start` is where the country's candidate begins.
+  std::string CountryEndingAt(int te, int* start) const {
+    if (te > 0 && (Norm(te - 1) == "'s" || Norm(te - 1) == "\u2019s")) --te;
+    const int k = CandidateEndingAt(te);
+    if (k < 0 || cands_[k].state != Candidate::kResolved || cands_[k].doc < 0) return "";
+    const DocEntity& de = docs_[cands_[k].doc];
+    *start = cands_[k].tb;
+    return de.id.starts_with("country:") && de.id.size() == 11 ? de.id.substr(8) : "";
+  }
+
+  std::string CountryStartingAt(int tb) const {
+    for (const Candidate& c : cands_) {
+      if (c.tb != tb || c.state != Candidate::kResolved || c.doc < 0) continue;
+      const std::string& id = docs_[c.doc].id;
+      return id.starts_with("country:") && id.size() == 11 ? id.substr(8) : "";
+    }
+    return "";
+  }
+
+  // A head of state without a name: "the Russian President", "China's
+  // President", "the President of Russia", "the King of Spain". It becomes a
+  // mention of the one person the knowledge base has in that office (a
+  // title_name alias) with a government role for that country on the
+  // publication date; none when no one or several fit, the date is unknown,
+  // or the office is qualified as past ("former"). Ministers are left out:
+  // the knowledge base's titles carry no dates and ministers' government
+  // roles outlast their offices, so "the Russian Foreign Minister" in 2001
+  // would find Lavrov (then at the UN), not Ivanov.
+  void FindOfficeMentions() {
+    if (pub_.year == 0) return;
+    const int n = tt_.size();
+    std::vector<char> taken(n, 0);
+    for (const Candidate& c : cands_) {
+      if (c.state != Candidate::kResolved && c.state != Candidate::kUnresolved) continue;
+      for (int i = c.tb; i < c.te; ++i) taken[i] = 1;
+    }
+    std::vector<Candidate> found;
+    for (size_t s = 0; s < sentences_.size(); ++s) {
+      const int sb = sentences_[s].token_begin;
+      const int se = sentences_[s].token_end;
+      for (int i = sb; i < se; ++i) {
+        if (taken[i] || used_[i] || !Tok(i).word() || !IsOfficeTitle(Norm(i))) continue;
+        // A name right after makes it a title, which the name's own rules read.
+        if (i + 1 < se && (taken[i + 1] || (CapWord(i + 1) && !IsFunctionWord(Norm(i + 1)) &&
+                                            Norm(i + 1) != "of"))) {
+          continue;
+        }
+        int b = i;
+        while (b - 1 >= sb && !taken[b - 1] && Tok(b - 1).word() && IsOfficeModifier(Norm(b - 1))) --b;
+        const int e = i + 1;
+        std::vector<std::string_view> words;
+        for (int k = b; k <= i; ++k) words.push_back(Norm(k));
+        const std::string office = OfficeKey(words);
+        if (!IsHeadOfStateOffice(office)) continue;
+        int country_at = b;
+        std::string country = b > sb ? CountryEndingAt(b, &country_at) : "";
+        // "the former Russian President", "the late President of ...".
+        const int before = std::min(b, country_at) - 1;
+        if (before >= sb && IsPastQualifier(Norm(before))) continue;
+        if (country.empty() && e + 1 < se && Norm(e) == "of") {
+          country = CountryStartingAt(Norm(e + 1) == "the" && e + 2 < se ? e + 2 : e + 1);
+        }
+        if (country.empty()) continue;
+        const auto* holders = kb_.PersonsByOffice(office);
+        if (holders == nullptr) continue;
+        int holder = -1;
+        int fits = 0;
+        for (uint32_t p : *holders) {
+          if (HoldsGovernmentRoleOn(kb_.entity(p), pub_, country)) {
+            holder = static_cast<int>(p);
+            ++fits;
+          }
+        }
+        if (fits != 1) continue;
+        Candidate c;
+        c.tb = b;
+        c.te = e;
+        c.sentence = static_cast<int>(s);
+        c.hint = EntityType::kPerson;
+        Resolve(c, DocForKb(holder), LinkReason::kRole, 0.75f);
+        if (c.state != Candidate::kResolved) continue;
+        for (int k = b; k < e; ++k) taken[k] = 1;
+        found.push_back(std::move(c));
+      }
+    }
+    for (Candidate& c : found) cands_.push_back(std::move(c));
+  }
+
+  static bool IsHeadOfStateOffice(std::string_view office) {
+    return office == "president" || office == "king" || office == "queen" || office == "emperor" ||
+           office == "empress";
+  }
+
+  static bool IsPastQualifier(std::string_view w) {
+    return w == "former" || w == "late" || w == "ex" || w == "then" || w == "previous" || w == "past";
+  }
+
+  static bool HoldsGovernmentRoleOn(const IndexedEntity& e, const DateParts& date, std::string_view country) {
+    for (const KbRole& r : e.roles) {
+      const bool dated = r.start.year != 0 || r.end.year != 0;
+      if (dated && r.code.size() >= 6 && r.code.compare(0, 3, country.data(), 3) == 0 &&
+          r.code.find("GOV") != std::string::npos && RoleActiveOn(r, date)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // The KB entity an adjective stands for when the KB has no such alias

@@ -147,6 +147,52 @@ TEST_F(AnnotatorTest, TitleAndSurnameResolvedByRoleOnThePublicationDate) {
   EXPECT_EQ(Find(undated, "Jiang")->type, EntityType::kPerson);
 }
 
+TEST_F(AnnotatorTest, OfficesWithoutNamesResolveToTheirHolderOnTheDate) {
+  Annotation a = Run(
+      "The Russian President met the Chinese President in Moscow. China's President spoke first, while the "
+      "Russian Vice President and Russia's foreign minister took notes for the President of Russia.",
+      {2001, 7, 16});
+  std::vector<std::string> offices;
+  for (const AnnotatedMention& m : a.mentions) {
+    if (m.reason == LinkReason::kRole && m.type == EntityType::kPerson) {
+      offices.push_back(m.text + "=" + m.entity_id);
+      EXPECT_FLOAT_EQ(m.confidence, 0.75f);
+    }
+  }
+  EXPECT_EQ(offices, (std::vector<std::string>{
+                         "President=person:vladimir-putin",
+                         "President=person:jiang-zemin",
+                         "President=person:jiang-zemin",
+                         "President=person:vladimir-putin",
+                     }));
+  EXPECT_EQ(Find(a, "Russian")->entity_id, "country:RUS");  // the adjective keeps its own mention
+
+  // The office holder changes with the date.
+  Annotation earlier = Run("The Russian President flew to Beijing.", {1998, 5, 1});
+  ASSERT_NE(Find(earlier, "President"), nullptr);
+  EXPECT_EQ(Find(earlier, "President")->entity_id, "person:boris-yeltsin");
+  // Ministers stay unlinked even when one holder fits: titles are not dated
+  // in the knowledge base.
+  Annotation minister = Run("The Russian Foreign Minister flew to Beijing.", {2005, 5, 1});
+  EXPECT_EQ(Find(minister, "Foreign Minister"), nullptr);
+  EXPECT_EQ(Find(minister, "Minister"), nullptr);
+
+  // No date, no country, a past office, or a name after the title: no office mention.
+  for (const auto& [text, date] : std::vector<std::pair<std::string, DateParts>>{
+           {"The Russian President spoke.", {}},
+           {"The President spoke in Moscow.", {2001, 7, 16}},
+           {"The former Russian President spoke.", {2001, 7, 16}},
+           {"The late President of Russia was remembered.", {2001, 7, 16}},
+           {"The Russian Prime Minister spoke.", {2001, 7, 16}},  // nobody in the fixture holds it
+       }) {
+    Annotation none = Run(text, date);
+    EXPECT_EQ(Find(none, "President"), nullptr) << text;
+    EXPECT_EQ(Find(none, "Prime Minister"), nullptr) << text;
+  }
+  Annotation named = Run("Russian President Putin spoke.", {2001, 7, 16});
+  EXPECT_EQ(EntityMentions(named), (std::vector<std::string>{"Russian=country:RUS", "Putin=person:vladimir-putin"}));
+}
+
 TEST_F(AnnotatorTest, SingleSurnameAliases) {
   Annotation a = Run("They said Yeltsin resigned.");
   ASSERT_NE(Find(a, "Yeltsin"), nullptr);

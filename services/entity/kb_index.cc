@@ -283,6 +283,14 @@ std::shared_ptr<const KbIndex> KbIndex::Build(KbData data) {
         int t = s - 1;
         while (t >= 0 && !tt.tokens[t].word()) --t;
         if (t < 0) continue;
+        if (IsOfficeTitle(tt.norm(t))) {
+          int m = t;
+          while (m > 0 && tt.tokens[m - 1].word() && IsOfficeModifier(tt.norm(m - 1))) --m;
+          std::vector<std::string_view> words;
+          for (int k = m; k <= t; ++k) words.push_back(tt.norm(k));
+          auto& holders = x.offices_[OfficeKey(words)];
+          if (std::find(holders.begin(), holders.end(), target) == holders.end()) holders.push_back(target);
+        }
         std::string name_part;
         int words = 0;
         for (int k = s; k < tt.size(); ++k) {
@@ -351,6 +359,11 @@ const std::vector<uint32_t>* KbIndex::PersonsByTitle(std::string_view title, std
   key.append(name);
   auto it = titled_.find(key);
   return it == titled_.end() ? nullptr : &it->second;
+}
+
+const std::vector<uint32_t>* KbIndex::PersonsByOffice(std::string_view office) const {
+  auto it = offices_.find(AV(office));
+  return it == offices_.end() ? nullptr : &it->second;
 }
 
 int KbIndex::NameWords(std::string_view name) {

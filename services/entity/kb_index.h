@@ -112,6 +112,11 @@ class KbIndex {
   // People known as "<title> <name>" by a title_name alias, e.g. ("president",
   // "putin"): folded title word and folded name part.
   const std::vector<uint32_t>* PersonsByTitle(std::string_view title, std::string_view name) const;
+  // People a title_name alias gives an office, by OfficeKey: "President
+  // Putin" and "Russian President Vladimir Putin" put Putin under
+  // "president", "Foreign Minister Lavrov" Lavrov under "foreign minister".
+  // Which of them held it when is for their dated roles to tell.
+  const std::vector<uint32_t>* PersonsByOffice(std::string_view office) const;
   // True when the folded token starts the name of some person in the KB.
   bool IsGivenName(std::string_view folded) const {
     return first_tokens_.contains(absl::string_view(folded.data(), folded.size()));
@@ -150,6 +155,7 @@ class KbIndex {
   int max_phrase_tokens_ = 1;
   absl::flat_hash_map<std::string, std::vector<PersonToken>> person_tokens_;
   absl::flat_hash_map<std::string, std::vector<uint32_t>> titled_;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> offices_;
   absl::flat_hash_set<std::string> first_tokens_;
 
   struct FuzzyEntry {

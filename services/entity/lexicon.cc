@@ -565,6 +565,28 @@ bool IsCalendarWord(std::string_view w) { return CalendarWords().contains(w); }
 bool IsPersonTitle(std::string_view w) { return PersonTitles().contains(w); }
 bool IsTitleModifier(std::string_view w) { return TitleModifiers().contains(w); }
 bool IsGenericWord(std::string_view w) { return GenericWords().contains(w); }
+
+bool IsOfficeTitle(std::string_view w) {
+  static const WordSet* set = new WordSet{"president", "premier",  "minister", "chancellor", "king",
+                                          "queen",     "emperor",  "empress",  "secretary",  "chairman"};
+  return set->contains(w);
+}
+
+bool IsOfficeModifier(std::string_view w) {
+  static const WordSet* set = new WordSet{"vice",     "deputy",   "prime", "foreign", "defense",
+                                          "defence",  "finance",  "interior", "trade", "state",
+                                          "general"};
+  return set->contains(w);
+}
+
+std::string OfficeKey(const std::vector<std::string_view>& words) {
+  std::string key;
+  for (std::string_view w : words) {
+    if (!key.empty()) key.push_back(' ');
+    key.append(w == "defense" ? std::string_view("defence") : w);
+  }
+  return key;
+}
 bool IsStopWord(std::string_view w) {
   return IsFunctionWord(w) || IsCalendarWord(w) || IsPersonTitle(w) || IsGenericWord(w);
 }

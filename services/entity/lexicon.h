@@ -1,7 +1,9 @@
 #ifndef DOSSIER_SERVICES_ENTITY_LEXICON_H_
 #define DOSSIER_SERVICES_ENTITY_LEXICON_H_
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 // Closed word lists used by candidate detection and typing. Every function
 // takes a folded (lower-case) token and is a constant-time hash look-up.
@@ -19,6 +21,16 @@ bool IsPersonTitle(std::string_view folded);
 // Words that may stand between a demonym and a title ("vice", "deputy",
 // "prime", "foreign", "former", "acting", "-").
 bool IsTitleModifier(std::string_view folded);
+
+// Offices one person holds at a time in a country, named by a head word
+// ("president", "premier", "minister", "chancellor", "king" ...) and the
+// modifiers that make it one office ("prime", "foreign", "vice", "defence").
+bool IsOfficeTitle(std::string_view folded);
+bool IsOfficeModifier(std::string_view folded);
+// The key of an office from its folded words: modifiers then the head word,
+// space-separated, spelling variants made one ("defense" -> "defence"), e.g.
+// {"foreign", "minister"} -> "foreign minister".
+std::string OfficeKey(const std::vector<std::string_view>& words);
 // Common nouns that are capitalised in headlines or page furniture but are
 // not entities on their own ("Government", "Home", "Series", "Island").
 bool IsGenericWord(std::string_view folded);
