@@ -156,6 +156,27 @@ class DateFinder {
     return -1;
   }
 
+  // A small count written as digits ("3") or a word ("three", "a"); 0 if
+  // none.
+  int CountOf(int i) const {
+    const Token* t = T(i);
+    if (t == nullptr) return 0;
+    static constexpr std::array<std::string_view, 13> kWords = {
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"};
+    const std::string_view n = N(i);
+    if (n == "a" || n == "an") return 1;
+    for (size_t k = 1; k < kWords.size(); ++k) {
+      if (n == kWords[k]) return static_cast<int>(k);
+    }
+    if (n.empty() || n.size() > 3) return 0;
+    int value = 0;
+    for (char c : n) {
+      if (c < '0' || c > '9') return 0;
+      value = value * 10 + (c - '0');
+    }
+    return value;
+  }
+
   bool FutureCue(int upto) const {
     for (int k = sb_; k < upto; ++k) {
       std::string_view n = tt_.norm(k);
@@ -208,8 +229,10 @@ class DateFinder {
   }
 
   // Year for a month (and day) given without one: the year that keeps the
-  // date closest to publication, with the future counted double unless the
-  // sentence speaks of the future.
+  // date closest to publication. News reports events that happened, so
+  // unless the sentence speaks of the future, a day ahead counts eight times
+  // a day back: "Sept. 11" in an article of 2002-07-18 is 2001-09-11, "July
+  // 20" is still 2002-07-20. With a future cue the past counts double.
   int InferYear(int month, int day, bool future) const {
     if (pub_.year == 0) return 0;
     if (pub_.month == 0) return pub_.year;
@@ -220,7 +243,7 @@ class DateFinder {
     for (int y = pub_.year - 1; y <= pub_.year + 1; ++y) {
       const int d = day ? std::min(day, DaysInMonth(y, month)) : (month == pub_.month ? pub_day : 15);
       const int diff = DaysFromCivil(y, month, d) - ref;
-      const double cost = diff < 0 ? -diff : diff * (future ? 0.5 : 2.0);
+      const double cost = diff < 0 ? -diff * (future ? 2.0 : 1.0) : diff * (future ? 1.0 : 8.0);
       if (cost < best_cost) {
         best_cost = cost;
         best_year = y;
@@ -355,8 +378,25 @@ class DateFinder {
       const int wd = WeekdayOf(i);
       if (wd >= 0) {
         if (!PubComplete()) return std::nullopt;
-        return Make(i, i + 1, Weekday(wd, 0), 0.75f);
+        // "will meet on Friday": the coming one; else the latest on or before
+        // publication.
+        return Make(i, i + 1, Weekday(wd, FutureCue(i) ? 1 : 0), 0.75f);
       }
+    }
+
+    // "two days ago", "3 weeks ago", "five years ago": counted back from
+    // publication, as precise as the unit (days and weeks give a day,
+    // months a month, years a year).
+    if (const int count = CountOf(i); count > 0 && N(i + 2) == "ago") {
+      const std::string_view unit = N(i + 1);
+      if (!PubComplete()) return std::nullopt;
+      if (OneOf(unit, {"day", "days"})) return Make(i, i + 3, ShiftDays(-count), 0.8f);
+      if (OneOf(unit, {"week", "weeks"})) return Make(i, i + 3, ShiftDays(-7 * count), 0.6f);
+      if (OneOf(unit, {"month", "months"})) {
+        const int months = pub_.year * 12 + (pub_.month - 1) - count;
+        return Make(i, i + 3, DateParts{months / 12, months % 12 + 1, 0}, 0.7f);
+      }
+      if (OneOf(unit, {"year", "years"})) return Make(i, i + 3, DateParts{pub_.year - count, 0, 0}, 0.8f);
     }
 
     if (OneOf(n, {"today", "tonight", "yesterday", "tomorrow"})) {

@@ -23,7 +23,13 @@
 //   "in March" (bare month: the year that keeps it closest to the
 //     publication date, preferring the past unless the sentence speaks of
 //     the future), weekdays ("on Monday": the latest Monday on or before the
-//     publication date; "next Monday" after it), years ("2001", "in 2001").
+//     publication date; "next Monday", or "will meet on Monday", after it),
+//     years ("2001", "in 2001"), "two days ago", "3 weeks ago" (a day),
+//     "eight months ago" (a month), "a year ago" (a year).
+//   A month and day without a year take the publication year, or the year
+//     before when the day would lie well ahead of publication ("Sept. 11"
+//     in July 2002 is 2001-09-11) and the sentence does not speak of the
+//     future.
 // A prepositions before the expression ("on", "in") is not part of the span.
 // Ordinals followed by a noun ("the 20th anniversary") are not dates.
 // Without a publication date, parts that depend on it stay 0 ("XXXX-09-18");

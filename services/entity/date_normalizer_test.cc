@@ -35,6 +35,28 @@ TEST(DateNormalizerTest, DayAndMonth) {
   EXPECT_EQ(Dates("He left on December 28.", DateParts{2002, 1, 5}), (Found{{"December 28", "2001-12-28"}}));
   // No publication date: the year stays unknown.
   EXPECT_EQ(Dates("He spoke on 18th September.", kUnknown), (Found{{"18th September", "XXXX-09-18"}}));
+  // Reports look back: a day two months ahead of publication is last year's,
+  // unless the sentence speaks of the future; a day just ahead stays ahead.
+  EXPECT_EQ(Dates("The attacks of Sept. 11 changed everything.", k20020718), (Found{{"Sept. 11", "2001-09-11"}}));
+  EXPECT_EQ(Dates("The summit will open on Sept. 11.", k20020718), (Found{{"Sept. 11", "2002-09-11"}}));
+  EXPECT_EQ(Dates("Talks resume on July 20.", k20020718), (Found{{"July 20", "2002-07-20"}}));
+}
+
+TEST(DateNormalizerTest, WeekdaysFollowTheTense) {
+  // 2002-07-18 was a Thursday.
+  EXPECT_EQ(Dates("They met on Monday.", k20020718), (Found{{"Monday", "2002-07-15"}}));
+  EXPECT_EQ(Dates("They will meet again on Monday.", k20020718), (Found{{"Monday", "2002-07-22"}}));
+  EXPECT_EQ(Dates("The talks are scheduled for Thursday.", k20020718), (Found{{"Thursday", "2002-07-25"}}));
+  EXPECT_EQ(Dates("They met on Thursday.", k20020718), (Found{{"Thursday", "2002-07-18"}}));
+}
+
+TEST(DateNormalizerTest, CountsAgo) {
+  EXPECT_EQ(Dates("He arrived two days ago.", k20020718), (Found{{"two days ago", "2002-07-16"}}));
+  EXPECT_EQ(Dates("It was signed 3 weeks ago.", k20020718), (Found{{"3 weeks ago", "2002-06-27"}}));
+  EXPECT_EQ(Dates("They met eight months ago.", k20020718), (Found{{"eight months ago", "2001-11"}}));
+  EXPECT_EQ(Dates("The treaty was signed a year ago.", k20020718), (Found{{"a year ago", "2001"}}));
+  // Relative to an unknown date: nothing.
+  EXPECT_EQ(Dates("He arrived two days ago.", kUnknown), (Found{}));
 }
 
 TEST(DateNormalizerTest, FullDates) {
