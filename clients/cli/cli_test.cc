@@ -207,8 +207,24 @@ class FakeEntity final : public entity::v1::EntityService::Service {
     return grpc::Status::OK;
   }
 
+  grpc::Status Annotate(grpc::ServerContext*, const entity::v1::AnnotateRequest* request,
+                        entity::v1::AnnotateResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_annotate = *request;
+    if (request->text().find("President") != std::string::npos) {
+      auto* m = response->add_mentions();
+      m->set_text("President");
+      m->set_type(common::v1::ENTITY_TYPE_PERSON);
+      m->set_entity_id("person:vladimir-putin");
+      m->set_confidence(0.75f);
+      m->set_link_reason(common::v1::LINK_REASON_ROLE);
+    }
+    return grpc::Status::OK;
+  }
+
   std::mutex mu;
   entity::v1::AddAliasRequest last_alias;
+  entity::v1::AnnotateRequest last_annotate;
 };
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -500,6 +516,31 @@ TEST_F(CliTest, DocComesFromQueryOrFallsBackToIngest) {
   Result json = RunCli({"doc", "--json", "d-indexed"});
   EXPECT_THAT(json.out, StartsWith("{\"id\":\"d-indexed\""));
   EXPECT_EQ(Lines(json.out).size(), 1u);
+}
+
+TEST_F(CliTest, AnnotateShowsEachMentionWithItsReason) {
+  Result r = RunCli({"annotate", "--published", "2001-09-19", "--title", "Call", "-"}, {},
+                    "The Russian President called.");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Mentions (1):"));
+  EXPECT_THAT(r.out, HasSubstr("President  person  person:vladimir-putin  role"));
+  EXPECT_THAT(r.out, HasSubstr("0.75"));
+  {
+    std::lock_guard<std::mutex> lock(entity_->mu);
+    EXPECT_EQ(entity_->last_annotate.text(), "The Russian President called.");
+    EXPECT_EQ(entity_->last_annotate.title(), "Call");
+    EXPECT_EQ(entity_->last_annotate.published().year(), 2001);
+    EXPECT_EQ(entity_->last_annotate.published().day(), 19);
+  }
+  Result none = RunCli({"annotate", "-"}, {}, "Nothing here.");
+  EXPECT_EQ(none.code, 0);
+  EXPECT_EQ(none.out, "No mentions.\n");
+  Result json = RunCli({"annotate", "--json", "-"}, {}, "The President spoke.");
+  EXPECT_THAT(json.out, StartsWith("{\"sentences\":[],\"mentions\":[{\"text\":\"President\""));
+  Result missing = RunCli({"annotate", "/nonexistent/file.txt"});
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("error: cannot open /nonexistent/file.txt"));
+  EXPECT_EQ(RunCli({"annotate", "--published", "2001-13", "-"}, {}, "x").code, 2);
 }
 
 TEST_F(CliTest, SearchSendsFiltersAndPrintsHits) {

@@ -72,6 +72,21 @@ std::string NextPageHint(const std::string& token) {
   return token.empty() ? "" : absl::StrCat("Next page: --page_token=", token, "\n");
 }
 
+std::string RenderMentions(const google::protobuf::RepeatedPtrField<common::v1::Mention>& mentions, int width) {
+  std::string out = absl::StrCat("Mentions (", mentions.size(), "):\n");
+  Table table({"TEXT", "TYPE", "ENTITY", "REASON", "CONFIDENCE"});
+  table.SetFixed(2);
+  table.SetRightAligned(4);
+  for (const auto& m : mentions) {
+    std::string entity = m.entity_id();
+    if (m.type() == common::v1::ENTITY_TYPE_DATE) {
+      entity = !m.timex().empty() ? m.timex() : IsEmptyDate(m.date()) ? "" : FormatDate(m.date());
+    }
+    table.AddRow({m.text(), TypeName(m.type()), entity, ReasonName(m.link_reason()), Confidence(m.confidence())});
+  }
+  return out + table.Render(width);
+}
+
 std::string RenderDocument(const common::v1::Document& document, const DocumentView& view) {
   std::string out;
   out += OneLine(document.title().empty() ? "(untitled)" : document.title()) + "\n";
@@ -102,19 +117,7 @@ std::string RenderDocument(const common::v1::Document& document, const DocumentV
     }
   }
   if (document.mentions_size() > 0) {
-    out += absl::StrCat("\nMentions (", document.mentions_size(), "):\n");
-    Table table({"TEXT", "TYPE", "ENTITY", "REASON", "CONFIDENCE"});
-    table.SetFixed(2);
-    table.SetRightAligned(4);
-    for (const auto& m : document.mentions()) {
-      std::string entity = m.entity_id();
-      if (m.type() == common::v1::ENTITY_TYPE_DATE) {
-        entity = !m.timex().empty() ? m.timex() : IsEmptyDate(m.date()) ? "" : FormatDate(m.date());
-      }
-      table.AddRow(
-          {m.text(), TypeName(m.type()), entity, ReasonName(m.link_reason()), Confidence(m.confidence())});
-    }
-    out += table.Render(view.width);
+    out += "\n" + RenderMentions(document.mentions(), view.width);
   } else if (document.state() != common::v1::DOCUMENT_STATE_RECEIVED) {
     out += "\nNo mentions.\n";
   }

@@ -28,6 +28,10 @@ struct DocumentView {
 // Header fields, body (wrapped), mentions table and events table.
 std::string RenderDocument(const common::v1::Document& document, const DocumentView& view);
 
+// "Mentions (N):" and a table: text, type, entity (or the date's value),
+// why it was linked, confidence.
+std::string RenderMentions(const google::protobuf::RepeatedPtrField<common::v1::Mention>& mentions, int width);
+
 // ID, STATE, PUBLISHED, TITLE (and ERROR when a document failed); a count
 // line and the next page hint.
 std::string RenderDocumentList(const ingest::v1::ListDocumentsResponse& response, int width);
