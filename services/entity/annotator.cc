@@ -102,6 +102,7 @@ struct Candidate {
   bool hyphen_part = false;
   bool location_cue = false;
   bool has_of = false;
+  bool from_model = false;  // found by the named-entity model alone
   EntityType hint = EntityType::kUnspecified;
   std::string title;    // folded title word before the span
   std::string country;  // ISO3 of a demonym/country before the title
@@ -114,8 +115,8 @@ struct Candidate {
 
 class Annotator {
  public:
-  Annotator(const KbIndex& kb, std::string_view text, const DateParts& pub)
-      : kb_(kb), text_(text), pub_(pub) {}
+  Annotator(const KbIndex& kb, std::string_view text, const DateParts& pub, const ner::NerModel* ner)
+      : kb_(kb), text_(text), pub_(pub), ner_(ner) {}
 
   void Run(bool with_dates) {
     tt_ = Tokenize(text_);
@@ -143,6 +144,8 @@ class Annotator {
                 [](const Candidate& a, const Candidate& b) { return a.tb < b.tb; });
       MergeAdjacent(first);
     }
+    TagWithModel();
+    AddModelCandidates();
     for (size_t c = 0; c < cands_.size(); ++c) AddEvidence(static_cast<int>(c));
     FindAcronymDefinitions();
     for (Candidate& c : cands_) {
@@ -733,8 +736,12 @@ class Annotator {
       if (IsMiscKeyword(n)) return EntityType::kMisc;
       if (IsLocationKeyword(n)) return EntityType::kLocation;
     }
+    // A disease ("SARS", "Novel Coronavirus") is MISC.
+    if (IsDiseaseName(Norm(head_end - 1))) return EntityType::kMisc;
+    // No title, keyword or disease decides: the model's type, when it found
+    // exactly this span, before the shape rules below.
+    if (const EntityType model = ModelTypeOf(c.tb, c.te); model != EntityType::kUnspecified) return model;
     const int words = WordCount(c);
-    if (words == 1 && IsDiseaseName(Norm(c.tb))) return EntityType::kMisc;
     if (words == 1 && Tok(c.tb).Has(kTokAllCaps) && Norm(c.tb).size() <= 8) return EntityType::kOrganization;
     if (words >= 2 && words <= 4 && LooksLikePerson(c)) return EntityType::kPerson;
     if (c.location_cue) return EntityType::kLocation;
@@ -1155,6 +1162,86 @@ class Annotator {
     return best;
   }
 
+  // The named-entity model over every sentence. Its tokens are ours, but
+  // with hyphenated compounds joined ("Sino-Russian"), as in the CoNLL data
+  // it learnt from; model_spans_ holds its spans in our token indices.
+  void TagWithModel() {
+    if (ner_ == nullptr) return;
+    std::vector<std::vector<std::string_view>> sentences;
+    std::vector<std::vector<std::pair<int, int>>> ranges;  // our tokens of each model token
+    sentences.reserve(sentences_.size());
+    ranges.reserve(sentences_.size());
+    for (const Sentence& s : sentences_) {
+      std::vector<std::string_view> words;
+      std::vector<std::pair<int, int>> range;
+      for (int i = s.token_begin; i < s.token_end; ++i) {
+        const bool joins = !range.empty() && i + 1 < s.token_end && Norm(i) == "-" &&
+                           !Tok(i).Has(kTokSpaceBefore) && !Tok(i + 1).Has(kTokSpaceBefore) && Tok(i - 1).word() &&
+                           Tok(i + 1).word();
+        if (joins) {
+          range.back().second = i + 2;
+          const uint32_t b = Tok(range.back().first).begin;
+          words.back() = text_.substr(b, Tok(i + 1).end - b);
+          ++i;
+          continue;
+        }
+        range.emplace_back(i, i + 1);
+        words.push_back(text_.substr(Tok(i).begin, Tok(i).end - Tok(i).begin));
+      }
+      sentences.push_back(std::move(words));
+      ranges.push_back(std::move(range));
+    }
+    thread_local ner::NerWorkspace workspace;
+    const std::vector<std::vector<ner::Span>> spans = ner_->TagDocument(sentences, &workspace);
+    for (size_t s = 0; s < spans.size(); ++s) {
+      for (const ner::Span& span : spans[s]) {
+        const EntityType type = span.type == "PER"   ? EntityType::kPerson
+                                : span.type == "ORG" ? EntityType::kOrganization
+                                : span.type == "LOC" ? EntityType::kLocation
+                                                     : EntityType::kMisc;
+        model_spans_.push_back({ranges[s][span.begin].first, ranges[s][span.end - 1].second, type});
+      }
+    }
+  }
+
+  // The model's type for exactly the tokens [tb, te); unspecified if the
+  // model found no such span.
+  EntityType ModelTypeOf(int tb, int te) const {
+    for (const ModelSpan& m : model_spans_) {
+      if (m.tb == tb && m.te == te) return m.type;
+    }
+    return EntityType::kUnspecified;
+  }
+
+  // Spans the model found where no rule did: candidates of the model's type
+  // (a date or a title word inside keeps them out).
+  void AddModelCandidates() {
+    if (model_spans_.empty()) return;
+    std::vector<uint8_t> taken(tt_.size(), 0);
+    for (const Candidate& c : cands_) {
+      for (int i = c.tb; i < c.te; ++i) taken[i] = 1;
+    }
+    bool added = false;
+    for (const ModelSpan& m : model_spans_) {
+      bool free = true;
+      for (int i = m.tb; i < m.te && free; ++i) {
+        free = !taken[i] && !used_[i] && !(Tok(i).word() && IsPersonTitle(Norm(i)));
+      }
+      if (!free) continue;
+      Candidate c;
+      c.tb = m.tb;
+      c.te = m.te;
+      c.sentence = sentence_of_[m.tb];
+      c.from_model = true;
+      c.hint = m.type;
+      cands_.push_back(std::move(c));
+      added = true;
+    }
+    if (added) {
+      std::stable_sort(cands_.begin(), cands_.end(), [](const Candidate& a, const Candidate& b) { return a.tb < b.tb; });
+    }
+  }
+
   // The ISO3 code of the country a resolved candidate ending at token `te`
   // names ("Russian", "China", "Russia's" with te after "'s"); "" if none.
   // `*start` is where the country's candidate begins.
@@ -1399,7 +1486,7 @@ class Annotator {
     }
     // A new single-word name needs some evidence.
     const bool evidence = !c.title.empty() || tok.Has(kTokAllCaps) || IsOrgKeyword(token) || c.location_cue ||
-                          repeats_[std::string(token)] >= 2;
+                          repeats_[std::string(token)] >= 2 || ModelTypeOf(c.tb, c.te) != EntityType::kUnspecified;
     if (!evidence) {
       c.state = Candidate::kDropped;
       return;
@@ -1437,9 +1524,17 @@ class Annotator {
     return out;
   }
 
+  struct ModelSpan {
+    int tb;
+    int te;
+    EntityType type;
+  };
+
   const KbIndex& kb_;
   std::string_view text_;
   DateParts pub_;
+  const ner::NerModel* ner_;
+  std::vector<ModelSpan> model_spans_;
   TokenizedText tt_;
   std::vector<Sentence> sentences_;
   std::vector<int> sentence_of_;
@@ -1521,10 +1616,10 @@ float RoleFit(const IndexedEntity& entity, const DateParts& date, std::string_vi
 }
 
 Annotation Annotate(const KbIndex& kb, std::string_view text, const AnnotateOptions& options) {
-  Annotator body(kb, text, options.published);
+  Annotator body(kb, text, options.published, options.ner);
   if (!options.title.empty()) {
     // The body's context starts from the names in the title.
-    Annotator title(kb, options.title, options.published);
+    Annotator title(kb, options.title, options.published, options.ner);
     title.Run(/*with_dates=*/false);
     body.ImportContext(title);
   }

@@ -27,7 +27,12 @@
 //      publication date, single surnames, fuzzy spelling; otherwise a new
 //      entity with a stable id "<person|org|place|misc>:x-<slug>";
 //   e. dates (date_normalizer.h).
-// Stage (b) is the place where a trained NER model would add candidates.
+// With a named-entity model (AnnotateOptions::ner), stage (b) also takes the
+// model's spans that no rule found, and stage (c) takes the model's type for
+// a name the knowledge base does not know when the model found exactly that
+// span.
+
+#include "services/entity/ner/ner_model.h"
 
 namespace dossier::entity {
 
@@ -73,6 +78,9 @@ struct AnnotateOptions {
   DateParts published;
   // The document's title: read for context (names, acronyms), not annotated.
   std::string title;
+  // The named-entity model (may be null: rules and gazetteer only). It
+  // finds spans and types; the knowledge base resolves them.
+  const ner::NerModel* ner = nullptr;
 };
 
 inline constexpr int kMaxEntityAliases = 10;

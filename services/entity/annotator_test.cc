@@ -193,6 +193,39 @@ TEST_F(AnnotatorTest, OfficesWithoutNamesResolveToTheirHolderOnTheDate) {
   EXPECT_EQ(EntityMentions(named), (std::vector<std::string>{"Russian=country:RUS", "Putin=person:vladimir-putin"}));
 }
 
+TEST_F(AnnotatorTest, TheModelAddsNamesTheRulesMissAndTypesUnknownOnes) {
+  absl::StatusOr<ner::NerModel> model = ner::NerModel::Load(SourceDir() + "/data/models/ner-en.model");
+  ASSERT_TRUE(model.ok()) << model.status();
+  const std::string text =
+      "Putin received him at the Kremlin on Tuesday. The new bridge links Blagoveshchensk and Heihe across the "
+      "river. Reuters reported that Zhou Wenbo of Heilongjiang Mining attended.";
+  AnnotateOptions options;
+  options.published = {2001, 9, 19};
+  Annotation rules = Annotate(**index_, text, options);
+  options.ner = &*model;
+  Annotation both = Annotate(**index_, text, options);
+  // Unknown single words without a cue: the rules want more evidence, the
+  // model finds them (its types for such names are often wrong: Heihe is
+  // a city).
+  EXPECT_EQ(Find(rules, "Blagoveshchensk"), nullptr);
+  EXPECT_EQ(Find(rules, "Heihe"), nullptr);
+  ASSERT_NE(Find(both, "Blagoveshchensk"), nullptr);
+  ASSERT_NE(Find(both, "Heihe"), nullptr);
+  EXPECT_EQ(Find(both, "Heihe")->reason, LinkReason::kNewEntity);
+  // An unknown two-word name with no keyword: the model's type, a person,
+  // where the rules fall back to MISC.
+  ASSERT_NE(Find(rules, "Zhou Wenbo"), nullptr);
+  EXPECT_EQ(Find(rules, "Zhou Wenbo")->type, EntityType::kMisc);
+  ASSERT_NE(Find(both, "Zhou Wenbo"), nullptr);
+  EXPECT_EQ(Find(both, "Zhou Wenbo")->type, EntityType::kPerson);
+  EXPECT_EQ(Find(both, "Zhou Wenbo")->entity_id, "person:x-zhou-wenbo");
+  // Names the knowledge base knows keep their entities and types.
+  Annotation known = Annotate(**index_, "Jiang Zemin met Vladimir Putin in Moscow.", options);
+  EXPECT_EQ(EntityMentions(known),
+            (std::vector<std::string>{"Jiang Zemin=person:jiang-zemin", "Vladimir Putin=person:vladimir-putin",
+                                      "Moscow=place:moscow"}));
+}
+
 TEST_F(AnnotatorTest, SingleSurnameAliases) {
   Annotation a = Run("They said Yeltsin resigned.");
   ASSERT_NE(Find(a, "Yeltsin"), nullptr);

@@ -118,7 +118,9 @@ absl::Status KnowledgeBase::Rebuild() {
 
 absl::StatusOr<Annotation> KnowledgeBase::Annotate(std::string_view text, const AnnotateOptions& options) {
   std::shared_ptr<const KbIndex> index = Snapshot();
-  Annotation annotation = entity::Annotate(*index, text, options);
+  AnnotateOptions with_model = options;
+  if (with_model.ner == nullptr) with_model.ner = ner_.get();
+  Annotation annotation = entity::Annotate(*index, text, with_model);
   RETURN_IF_ERROR(PersistNew(annotation));
   return annotation;
 }

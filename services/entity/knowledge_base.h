@@ -82,8 +82,13 @@ class KnowledgeBase {
   absl::StatusOr<bool> Refresh();
 
   // Annotates a text and persists the entities it created, so GetEntity and
-  // SearchEntities find them.
+  // SearchEntities find them. Uses the named-entity model set with
+  // SetNerModel unless `options` names one.
   absl::StatusOr<Annotation> Annotate(std::string_view text, const AnnotateOptions& options);
+
+  // The named-entity model every Annotate uses (null: rules only). Set once
+  // at start-up, before serving.
+  void SetNerModel(std::shared_ptr<const ner::NerModel> model) { ner_ = std::move(model); }
 
   // NOT_FOUND "no entity with id X"; a merged id gives its target.
   absl::StatusOr<KbEntity> GetEntity(const std::string& id);
@@ -119,6 +124,7 @@ class KnowledgeBase {
   absl::Mutex extracted_mu_;
   absl::flat_hash_set<std::string> known_extracted_ ABSL_GUARDED_BY(extracted_mu_);
   LoadStats stats_;
+  std::shared_ptr<const ner::NerModel> ner_;
   absl::Notification stop_polling_;
   std::thread poller_;
 };

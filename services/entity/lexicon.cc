@@ -527,7 +527,7 @@ const WordSet& DiseaseNames() {
   static const WordSet* set =
       new WordSet{"hiv",     "aids",    "sars",  "mers",   "ebola",     "covid",        "covid-19",
                   "h1n1",    "h5n1",    "h7n9",  "malaria", "cholera",  "tuberculosis", "polio",
-                  "measles", "dengue",  "zika",  "anthrax", "smallpox", "influenza"};
+                  "measles", "dengue",  "zika",  "anthrax", "smallpox", "influenza", "coronavirus"};
   return *set;
 }
 

@@ -12,6 +12,8 @@
 #include "libs/common/server.h"
 #include "services/entity/entity_service.h"
 #include "services/entity/knowledge_base.h"
+#include "services/entity/ner/ner_model.h"
+#include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
 #ifndef DOSSIER_DEFAULT_KB_DIR
@@ -27,6 +29,9 @@ ABSL_FLAG(std::string, db, "",
           "Knowledge-base store: empty for SQLite at --data_dir/entity.db, or a PostgreSQL URL "
           "(postgresql://user:password@host:port/database) that replicas share");
 ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per process (with --db=postgresql://...)");
+ABSL_FLAG(std::string, ner_model, DOSSIER_DEFAULT_NER_MODEL,
+          "Named-entity model (data/models/ner-en.model, made by tools/ner/ner-train); empty: rules and "
+          "knowledge base only");
 ABSL_FLAG(int, kb_poll_interval_ms, 1000,
           "How often to check the store for knowledge-base changes made by other replicas (AddAlias, "
           "MergeEntities, a new shipped KB) and rebuild the index; 0 disables");
@@ -88,6 +93,21 @@ int main(int argc, char** argv) {
   spdlog::info("knowledge base {} ({}) in {}: {} entities; store {:.3f}s{}, index {:.3f}s", kb_dir,
                stats.version, dossier::pg::RedactUrl(db), stats.entities, stats.store_seconds,
                stats.reloaded ? " (reloaded)" : "", stats.index_seconds);
+
+  if (const std::string path = absl::GetFlag(FLAGS_ner_model); !path.empty()) {
+    const absl::Time start = absl::Now();
+    auto model = dossier::entity::ner::NerModel::Load(path);
+    if (!model.ok()) {
+      spdlog::critical("cannot load the named-entity model (--ner_model={}): {}", path,
+                       std::string(model.status().message()));
+      return 1;
+    }
+    spdlog::info("named-entity model {} in {:.3f}s: {} weight rows", path,
+                 absl::ToDoubleSeconds(absl::Now() - start), model->num_rows());
+    (*kb)->SetNerModel(std::make_shared<const dossier::entity::ner::NerModel>(*std::move(model)));
+  } else {
+    spdlog::info("no named-entity model (--ner_model is empty): rules and knowledge base only");
+  }
 
   dossier::entity::EntityServiceImpl::Options options;
   options.max_text_bytes = static_cast<size_t>(max_text_bytes);

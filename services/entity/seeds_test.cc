@@ -64,10 +64,15 @@ class SeedsTest : public ::testing::Test {
     absl::StatusOr<KbData> data = ReadShippedKb(kb_dir);
     if (!data.ok()) return;
     index_ = new std::shared_ptr<const KbIndex>(KbIndex::Build(std::move(*data)));
+    // The service's named-entity model, as the service runs.
+    absl::StatusOr<ner::NerModel> model = ner::NerModel::Load(source + "/data/models/ner-en.model");
+    if (model.ok()) model_ = new ner::NerModel(*std::move(model));
   }
   static void TearDownTestSuite() {
     delete index_;
     index_ = nullptr;
+    delete model_;
+    model_ = nullptr;
     delete seeds_dir_;
     seeds_dir_ = nullptr;
   }
@@ -83,6 +88,7 @@ class SeedsTest : public ::testing::Test {
     const std::string text = ReadAll(*seeds_dir_ + "/" + file);
     AnnotateOptions options;
     options.published = published;
+    options.ner = model_;
     Annotation a = Annotate(**index_, text, options);
     if (std::getenv("DOSSIER_ENTITY_DUMP") != nullptr) {
       std::cout << "=== " << file << "\n";
@@ -118,10 +124,12 @@ class SeedsTest : public ::testing::Test {
 
   static std::string* seeds_dir_;
   static std::shared_ptr<const KbIndex>* index_;
+  static ner::NerModel* model_;
 };
 
 std::string* SeedsTest::seeds_dir_ = nullptr;
 std::shared_ptr<const KbIndex>* SeedsTest::index_ = nullptr;
+ner::NerModel* SeedsTest::model_ = nullptr;
 
 TEST_F(SeedsTest, JiangPutinPhoneCall) {
   Annotation a = AnnotateSeed("000_7f4482e5a54a9397.txt", DateParts{2001, 9, 19});
