@@ -1073,7 +1073,8 @@ class Annotator {
           Resolve(c, seen->second, LinkReason::kCoreference, 0.8f);
           continue;
         }
-        c.state = Candidate::kDropped;
+        // Its words that link to something known ("Xi" in "Xi Telephoned").
+        std::vector<Candidate> parts;
         for (int t = c.tb; t < c.te; ++t) {
           if (!CapWord(t) || IsStopWord(Norm(t))) continue;
           Candidate part;
@@ -1084,8 +1085,17 @@ class Annotator {
           part.hint = EntityType::kUnspecified;
           if (t == c.tb) part.title = c.title;
           ResolveShort(part);
-          if (part.state == Candidate::kResolved) extra_.push_back(std::move(part));
+          if (part.state == Candidate::kResolved) parts.push_back(std::move(part));
         }
+        if (parts.empty() && ModelTypeOf(c.tb, c.te) != EntityType::kUnspecified) {
+          // None, but the model found this very span: a new name, even in a
+          // headline or a table.
+          c.weak = false;
+          ResolveUnknownChunk(c);
+          if (c.state != Candidate::kPending) continue;
+        }
+        c.state = Candidate::kDropped;
+        for (Candidate& part : parts) extra_.push_back(std::move(part));
         continue;
       }
       ResolveShort(c);
@@ -1468,18 +1478,17 @@ class Annotator {
         return;
       }
     }
+    // Headline and sentence-initial words must link to something known
+    // (above), unless the model found the same span.
+    const bool unconfirmed = c.weak && ModelTypeOf(c.tb, c.te) == EntityType::kUnspecified;
     // A common keyword alone ("the Group of Eight", "the Council") is not a name.
-    if (IsStopWord(token) || IsKeywordNoun(token) || !tok.capitalized() || c.weak) {
+    if (IsStopWord(token) || IsKeywordNoun(token) || !tok.capitalized() || unconfirmed) {
       c.state = Candidate::kDropped;
       return;
     }
     // Misspelling of a KB name.
     const int fuzzy = ResolveBySpelling(c, HintedType(c));
     if (fuzzy >= 0) return;
-    if (c.weak) {
-      c.state = Candidate::kDropped;
-      return;
-    }
     if (fuzzy == -2) {
       c.state = Candidate::kUnresolved;
       return;
