@@ -1362,21 +1362,6 @@ class Annotator {
     return false;
   }
 
-  // The KB entity an adjective stands for when the KB has no such alias
-  // ("European" -> org:EU); -2 for a known adjective whose entity is not in
-  // the KB (never a name of its own), -1 for other words.
-  int OrgOfAdjective(std::string_view folded) const {
-    static constexpr std::pair<std::string_view, std::string_view> kAdjectives[] = {
-        {"european", "org:EU"},
-    };
-    for (const auto& [adjective, id] : kAdjectives) {
-      if (folded != adjective) continue;
-      const int e = kb_.Find(id);
-      return e >= 0 ? e : -2;
-    }
-    return -1;
-  }
-
   void ResolveShort(Candidate& c) {
     const std::string_view token = Norm(c.tb);
     const Token& tok = Tok(c.tb);
@@ -1465,18 +1450,6 @@ class Annotator {
         c.state = Candidate::kDropped;
       }
       return;
-    }
-    // Adjectives of organisations the KB lists without them ("European").
-    if (tok.capitalized()) {
-      const int org = OrgOfAdjective(token);
-      if (org >= 0) {
-        Resolve(c, DocForKb(org), LinkReason::kDemonym, 0.6f);
-        return;
-      }
-      if (org == -2) {
-        c.state = Candidate::kDropped;
-        return;
-      }
     }
     // Headline and sentence-initial words must link to something known
     // (above), unless the model found the same span.
