@@ -215,6 +215,10 @@ HAND_ORGS = [
      [("UN General Assembly", "name"),
       ("General Assembly of the United Nations", "name"),
       ("UNGA", "acronym")], "parent=org:UN"),
+    # The grouping of China, Russia, Kazakhstan, Kyrgyzstan and Tajikistan
+    # (1996-2001) that became the SCO; news of 2001 names both.
+    ("SHANGHAI-FIVE", "Shanghai Five",
+     [("Shanghai Five", "name"), ("Shanghai 5", "spelling")], "successor=org:SCO"),
 ]
 ORG_ATTRIBUTE_EXTRA = {"UNSC": "parent=org:UN"}
 # World regions named in news (no source lists them): id, name, adjectives.
