@@ -154,6 +154,13 @@ class DocumentStore {
   // Ends `owner`'s lease on `id` without another change; false when it held
   // none (it was never claimed, already released, or taken over).
   virtual absl::StatusOr<bool> Release(const std::string& id, const std::string& owner) = 0;
+  // Extends `owner`'s live claim on document `id` at `generation` to
+  // `lease_until_ms`; false (and no change) when the claim ran out (at
+  // `now_ms`), went to another owner, or the document was requeued. The
+  // pipeline renews before Index, so that no other replica can take the
+  // document over while that call runs.
+  virtual absl::StatusOr<bool> RenewClaim(const std::string& id, int64_t generation, const std::string& owner,
+                                          int64_t now_ms, int64_t lease_until_ms) = 0;
 
   // State transitions made by the pipeline. Each applies only when the
   // document still has `generation` and, unless `owner` is empty, is leased

@@ -311,6 +311,25 @@ TEST_P(DocumentStoreTest, ClaimsAreExclusiveAcrossStoresAndThreads) {
   EXPECT_EQ(other->ClaimDue("late", kNow + 60000, 1000, 200)->size(), 120u);
 }
 
+TEST_P(DocumentStoreTest, OnlyALiveClaimOfTheSameGenerationIsRenewed) {
+  std::unique_ptr<DocumentStore> other = OpenAnother();  // another replica
+  ASSERT_NE(other, nullptr);
+  auto a = store_->Insert(Doc("Alpha text."), kNow);
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(store_->ClaimDue("replica-a", kNow, 1000, 10)->size(), 1u);
+  // Live, same owner and generation: extended, so it outlives the first lease.
+  EXPECT_TRUE(*store_->RenewClaim(a->id, 0, "replica-a", kNow + 900, kNow + 1900));
+  EXPECT_TRUE(other->ClaimDue("replica-b", kNow + 1500, 1000, 10)->empty());
+  // Another owner, a stale generation, or a claim that ran out: no.
+  EXPECT_FALSE(*other->RenewClaim(a->id, 0, "replica-b", kNow + 1500, kNow + 2500));
+  EXPECT_FALSE(*store_->RenewClaim(a->id, 1, "replica-a", kNow + 1500, kNow + 2500));
+  EXPECT_FALSE(*store_->RenewClaim(a->id, 0, "replica-a", kNow + 1900, kNow + 2900));
+  // Once taken over, the old owner cannot renew.
+  ASSERT_EQ(other->ClaimDue("replica-b", kNow + 1900, 1000, 10)->size(), 1u);
+  EXPECT_FALSE(*store_->RenewClaim(a->id, 0, "replica-a", kNow + 1950, kNow + 2950));
+  EXPECT_TRUE(*other->RenewClaim(a->id, 0, "replica-b", kNow + 1950, kNow + 2950));
+}
+
 TEST_P(DocumentStoreTest, ExpiredClaimIsReclaimableLiveOneIsNot) {
   std::unique_ptr<DocumentStore> other = OpenAnother();  // another replica
   ASSERT_NE(other, nullptr);

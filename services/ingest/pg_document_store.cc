@@ -282,6 +282,17 @@ absl::StatusOr<bool> PgDocumentStore::Release(const std::string& id, const std::
   });
 }
 
+absl::StatusOr<bool> PgDocumentStore::RenewClaim(const std::string& id, int64_t generation, const std::string& owner,
+                                                 int64_t now_ms, int64_t lease_until_ms) {
+  return pool_->Transact("renewing a claim", [&](pqxx::work& txn) -> absl::StatusOr<bool> {
+    return txn
+               .exec_params("UPDATE ingest_documents SET lease_until = $5 WHERE id = $1 AND generation = $2 "
+                            "AND lease_owner = $3 AND lease_owner != '' AND lease_until > $4",
+                            id, generation, owner, now_ms, lease_until_ms)
+               .affected_rows() > 0;
+  });
+}
+
 // In the Mark* statements, $1 is the id, $2 the generation and $3 the owner
 // ('' for any).
 #define DOSSIER_MARK_WHERE " WHERE id = $1 AND generation = $2 AND ($3::text = '' OR lease_owner = $3::text)"

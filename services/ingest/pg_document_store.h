@@ -39,6 +39,8 @@ class PgDocumentStore : public DocumentStore {
   absl::StatusOr<std::vector<ClaimedDocument>> ClaimDue(const std::string& owner, int64_t now_ms, int64_t lease_ms,
                                                        int limit) override;
   absl::StatusOr<bool> Release(const std::string& id, const std::string& owner) override;
+  absl::StatusOr<bool> RenewClaim(const std::string& id, int64_t generation, const std::string& owner,
+                                  int64_t now_ms, int64_t lease_until_ms) override;
   absl::StatusOr<bool> MarkAnnotated(const std::string& id, int64_t generation, const std::string& annotations,
                                      int64_t now_ms, const std::string& owner) override;
   absl::StatusOr<bool> MarkIndexed(const std::string& id, int64_t generation, int64_t now_ms,

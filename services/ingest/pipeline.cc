@@ -86,7 +86,10 @@ void Pipeline::Notify() {
   absl::MutexLock lock(&mu_);
   ++state_version_;
   ++work_version_;
-  work_cv_.SignalAll();
+  // One new or requeued batch: one worker claims; it wakes the next when it
+  // finds more due (see WorkerLoop), so idle workers do not all race to
+  // ClaimDue for the same document.
+  work_cv_.Signal();
   state_cv_.SignalAll();
 }
 
@@ -161,6 +164,11 @@ void Pipeline::WorkerLoop() {
       absl::MutexLock lock(&mu_);
       if (!stopping_ && work_version_ == seen) work_cv_.WaitWithTimeout(&mu_, wait);
       continue;
+    }
+    {
+      // There was work: wake one more worker to look for the next document.
+      absl::MutexLock lock(&mu_);
+      work_cv_.Signal();
     }
     for (const ClaimedDocument& claim : *claimed) {
       const StoredDocument& doc = claim.document;
@@ -259,6 +267,22 @@ bool Pipeline::Process(const StoredDocument& doc) {
     *document.mutable_mentions() = annotation->mentions();
     *document.mutable_entities() = annotation->entities();
     *document.mutable_events() = annotation->events();
+  }
+
+  // Renew the claim for the Index call (at most --call_timeout_ms, well
+  // inside a lease): if it ran out meanwhile (a slow Annotate, a stalled
+  // process), another replica may be working on the document, perhaps on
+  // a newer generation, and an Index from here could overwrite its copy.
+  const int64_t now = NowMs();
+  absl::StatusOr<bool> renewed = store_->RenewClaim(
+      id, doc.generation, owner_, now, now + std::max<int64_t>(1, absl::ToInt64Milliseconds(options_.claim_lease)));
+  if (!renewed.ok()) {
+    spdlog::error("document {}: cannot renew the claim: {}", id, std::string(renewed.status().message()));
+    return false;
+  }
+  if (!*renewed) {
+    spdlog::info("document {}: the claim ran out or was taken over before indexing; the newer run wins", id);
+    return false;
   }
 
   // The query service keeps the document as indexed.

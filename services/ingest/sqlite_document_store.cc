@@ -315,6 +315,18 @@ absl::StatusOr<bool> SqliteDocumentStore::Release(const std::string& id, const s
   return db_->Changes() > 0;
 }
 
+absl::StatusOr<bool> SqliteDocumentStore::RenewClaim(const std::string& id, int64_t generation,
+                                                     const std::string& owner, int64_t now_ms,
+                                                     int64_t lease_until_ms) {
+  absl::MutexLock lock(&mu_);
+  ASSIGN_OR_RETURN(sqlite::Statement stmt,
+                   db_->Prepare("UPDATE documents SET lease_until = ? WHERE id = ? AND generation = ? "
+                                "AND lease_owner = ? AND lease_owner != '' AND lease_until > ?"));
+  stmt.Bind(1, lease_until_ms).Bind(2, id).Bind(3, generation).Bind(4, owner).Bind(5, now_ms);
+  RETURN_IF_ERROR(stmt.Run());
+  return db_->Changes() > 0;
+}
+
 absl::StatusOr<bool> SqliteDocumentStore::MarkLocked(const std::string& set, const std::string& id,
                                                      int64_t generation, const std::string& owner,
                                                      const std::function<int(sqlite::Statement&)>& bind) {
