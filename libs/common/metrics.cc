@@ -240,19 +240,21 @@ void Registry::AddCallback(const std::string& name, const std::string& help, Met
 std::string Registry::Render() const {
   // Copy what is needed under the lock; callbacks run without it, so a
   // callback may itself use the registry.
+  // (help too: AddCallback may replace it meanwhile).
   struct View {
     const Entry* entry;
     SampleCallback callback;
+    std::string help;
   };
   std::vector<View> views;
   {
     absl::MutexLock lock(&mu_);
-    for (const auto& entry : entries_) views.push_back({entry.get(), entry->callback});
+    for (const auto& entry : entries_) views.push_back({entry.get(), entry->callback, entry->help});
   }
   std::string out;
   for (const View& view : views) {
     const Entry& e = *view.entry;
-    absl::StrAppend(&out, "# HELP ", e.name, " ", Escape(e.help, false), "\n");
+    absl::StrAppend(&out, "# HELP ", e.name, " ", Escape(view.help, false), "\n");
     absl::StrAppend(&out, "# TYPE ", e.name, " ", TypeName(e.type), "\n");
     if (view.callback) {
       std::vector<Sample> samples = view.callback();

@@ -82,9 +82,16 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Pool::Connect() {
 absl::StatusOr<Pool::Lease> Pool::Acquire() {
   {
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](Pool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return !p->idle_.empty() || p->open_ < p->size_; },
-        this));
+    const bool free = mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](Pool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return !p->idle_.empty() || p->open_ < p->size_; },
+            this),
+        kAcquireTimeout);
+    if (!free) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "all ", size_, " PostgreSQL connections of this process stayed busy for ",
+          absl::FormatDuration(kAcquireTimeout), ": raise --db_pool_size (and the server's max_connections)"));
+    }
     if (!idle_.empty()) {
       std::unique_ptr<pqxx::connection> conn = std::move(idle_.back());
       idle_.pop_back();

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "libs/common/migration.h"
 
@@ -68,7 +69,8 @@ class Pool {
   };
 
   // Waits for a free connection (opening one if needed). UNAVAILABLE if a
-  // new connection cannot be opened.
+  // new connection cannot be opened; RESOURCE_EXHAUSTED if none is free
+  // within kAcquireTimeout (callers retry that; gRPC handlers answer it).
   absl::StatusOr<Lease> Acquire();
 
   // Runs `fn(pqxx::work&)` in a transaction and commits it when `fn` returns
@@ -82,6 +84,7 @@ class Pool {
 
   const std::string& url() const { return url_; }
   static constexpr int kMaxAttempts = 3;
+  static constexpr absl::Duration kAcquireTimeout = absl::Seconds(10);
 
  private:
   Pool(std::string url, int size) : url_(std::move(url)), size_(size) {}
