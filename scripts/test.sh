@@ -9,6 +9,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 ensure_packages "${DOSSIER_BUILD_PACKAGES[@]}" "${DOSSIER_TEST_PACKAGES[@]}"
+# Node.js and npm for the manifests' schema check (deploy/k8s/validate.sh),
+# from Debian unless the machine has them already (another Node.js install
+# would conflict with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  ensure_packages nodejs npm
+fi
 build
 if [ -z "${DOSSIER_TEST_POSTGRES_URL:-}" ]; then
   trap stop_test_postgres EXIT

@@ -28,7 +28,11 @@ namespace {
 
 using testing::ServiceProcess;
 
-constexpr int kClaimLeaseMs = 3000;
+// Generous, so that under a loaded ctest -j no call outlives its deadline or
+// its claim (which would make the exactly-once counts below miss by one):
+// the kill test waits one lease for the takeover.
+constexpr int kCallTimeoutMs = 4000;
+constexpr int kClaimLeaseMs = 2 * kCallTimeoutMs + 1000;
 
 bool WaitUntil(const std::function<bool()>& condition, std::chrono::seconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -103,7 +107,7 @@ class ReplicaTest : public ::testing::Test {
           "dossier-ingest", "dossier.ingest.v1.IngestService",
           std::vector<std::string>{db_, "--data_dir=" + data_dir_, "--entity_addr=" + entity_[i]->address(),
                                    "--query_addr=" + query_[i]->address(),
-                                   absl::StrCat("--claim_lease_ms=", kClaimLeaseMs), "--call_timeout_ms=1000",
+                                   absl::StrCat("--claim_lease_ms=", kClaimLeaseMs), absl::StrCat("--call_timeout_ms=", kCallTimeoutMs),
                                    "--retry_max_backoff_ms=500", "--workers=3"});
     }
     StartAll({ingest_[0].get(), ingest_[1].get()});

@@ -114,7 +114,7 @@ const std::vector<CommandDef>& Commands() {
        DocCommand},
       {"annotate",
        "FILE|-",
-       "find and resolve the entities and dates of a text, without storing it",
+       "find and resolve the entities and dates of a text, without storing a document",
        "Sends the text (a file, or stdin with -) to the entity service's Annotate and prints each mention "
        "with its type, the entity or date it resolves to, why it was linked and how sure the linker is. "
        "Nothing is stored; new names are still remembered by the knowledge base. The publication date is "

@@ -102,7 +102,6 @@ struct Candidate {
   bool hyphen_part = false;
   bool location_cue = false;
   bool has_of = false;
-  bool from_model = false;  // found by the named-entity model alone
   EntityType hint = EntityType::kUnspecified;
   std::string title;    // folded title word before the span
   std::string country;  // ISO3 of a demonym/country before the title
@@ -1201,7 +1200,9 @@ class Annotator {
       sentences.push_back(std::move(words));
       ranges.push_back(std::move(range));
     }
-    thread_local ner::NerWorkspace workspace;
+    // Per document: a thread-local one would keep the buffers of the longest
+    // sentence a thread ever tagged (a 1 MB table: ~100 MB) for good.
+    ner::NerWorkspace workspace;
     const std::vector<std::vector<ner::Span>> spans = ner_->TagDocument(sentences, &workspace);
     for (size_t s = 0; s < spans.size(); ++s) {
       for (const ner::Span& span : spans[s]) {
@@ -1242,7 +1243,6 @@ class Annotator {
       c.tb = m.tb;
       c.te = m.te;
       c.sentence = sentence_of_[m.tb];
-      c.from_model = true;
       c.hint = m.type;
       cands_.push_back(std::move(c));
       added = true;

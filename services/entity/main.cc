@@ -34,7 +34,8 @@ ABSL_FLAG(std::string, ner_model, DOSSIER_DEFAULT_NER_MODEL,
           "knowledge base only");
 ABSL_FLAG(int, kb_poll_interval_ms, 1000,
           "How often to check the store for knowledge-base changes made by other replicas (AddAlias, "
-          "MergeEntities, a new shipped KB) and rebuild the index; 0 disables");
+          "MergeEntities, a new shipped KB) and rebuild the index; 0 disables (always off on SQLite, which "
+          "one process owns)");
 
 int main(int argc, char** argv) {
   dossier::BlockTerminationSignals();
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
   }
   const std::string kb_dir = absl::GetFlag(FLAGS_kb_dir);
   dossier::entity::KnowledgeBase::Options kb_options;
-  kb_options.poll_interval = absl::Milliseconds(kb_poll_interval_ms);
+  // Only a shared PostgreSQL store has other replicas to hear from.
+  kb_options.poll_interval = db_flag.empty() ? absl::ZeroDuration() : absl::Milliseconds(kb_poll_interval_ms);
   auto kb = dossier::entity::KnowledgeBase::Open(*std::move(store), kb_dir, kb_options);
   if (!kb.ok()) {
     spdlog::critical("cannot load the knowledge base (--kb_dir={}): {}", kb_dir,

@@ -673,6 +673,7 @@ absl::StatusOr<NerModel> NerModel::Parse(std::string_view bytes) {
   uint32_t rows;
   if (!r.Get(&m.scale_) || !r.Get(&rows)) return corrupt();
   const size_t buckets = size_t{1} << hash_bits;
+  if (rows > buckets) return corrupt();  // before allocating for them
   m.bucket_row_.assign(buckets, kNoRow);
   m.row_bucket_.resize(rows);
   m.rows_.assign(static_cast<size_t>(rows) * kNumTags, 0.0f);
