@@ -1,7 +1,12 @@
 #ifndef DOSSIER_LIBS_COMMON_MIGRATION_H_
 #define DOSSIER_LIBS_COMMON_MIGRATION_H_
 
+#include <set>
 #include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
 
 namespace dossier {
 
@@ -13,6 +18,14 @@ struct Migration {
   std::string_view name;
   std::string_view sql;  // one or more statements
 };
+
+// The migrations a database with `applied` versions of `component` still
+// needs, in version order; FAILED_PRECONDITION when the database has a
+// newer version than `migrations` knows (an older binary against a newer
+// schema). Shared by sqlite::Migrate and pg::Migrate.
+absl::StatusOr<std::vector<const Migration*>> PendingMigrations(std::string_view component,
+                                                                const std::set<int>& applied,
+                                                                absl::Span<const Migration> migrations);
 
 }  // namespace dossier
 

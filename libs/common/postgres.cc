@@ -130,8 +130,6 @@ constexpr int64_t kMigrationLockKey = 0x646f7373696572;  // "dossier"
 }  // namespace
 
 absl::Status Migrate(Pool* pool, std::string_view component, absl::Span<const Migration> migrations) {
-  int newest = 0;
-  for (const Migration& m : migrations) newest = std::max(newest, m.version);
   const std::string context = absl::StrCat("migrating the ", std::string(component), " schema");
   return pool->Transact(context, [&](pqxx::work& txn) -> absl::Status {
     txn.exec_params("SELECT pg_advisory_xact_lock($1)", kMigrationLockKey);
@@ -144,18 +142,9 @@ absl::Status Migrate(Pool* pool, std::string_view component, absl::Span<const Mi
          txn.exec_params("SELECT version FROM schema_migrations WHERE component = $1", std::string(component))) {
       applied.insert(row[0].as<int>());
     }
-    if (!applied.empty() && *applied.rbegin() > newest) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database's ", std::string(component), " schema is at version ", *applied.rbegin(),
-          ", newer than this binary knows (", newest, "): run a newer Dossier release against this database"));
-    }
-    std::vector<const Migration*> pending;
-    for (const Migration& m : migrations) {
-      if (!applied.contains(m.version)) pending.push_back(&m);
-    }
-    std::sort(pending.begin(), pending.end(),
-              [](const Migration* a, const Migration* b) { return a->version < b->version; });
-    for (const Migration* m : pending) {
+    absl::StatusOr<std::vector<const Migration*>> pending = PendingMigrations(component, applied, migrations);
+    if (!pending.ok()) return pending.status();
+    for (const Migration* m : *pending) {
       txn.exec(std::string(m->sql));
       txn.exec_params("INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)",
                       std::string(component), m->version, std::string(m->name));

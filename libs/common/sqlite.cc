@@ -146,8 +146,6 @@ absl::Status Transaction::Commit() {
 }
 
 absl::Status Migrate(Db* db, std::string_view component, absl::Span<const Migration> migrations) {
-  int newest = 0;
-  for (const Migration& m : migrations) newest = std::max(newest, m.version);
   Transaction txn(db);
   RETURN_IF_ERROR(txn.status());
   RETURN_IF_ERROR(db->Exec(
@@ -165,17 +163,7 @@ absl::Status Migrate(Db* db, std::string_view component, absl::Span<const Migrat
       applied.insert(static_cast<int>(select.Int(0)));
     }
   }
-  if (!applied.empty() && *applied.rbegin() > newest) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the database's ", std::string(component), " schema is at version ", *applied.rbegin(),
-        ", newer than this binary knows (", newest, "): run a newer Dossier release against this database"));
-  }
-  std::vector<const Migration*> pending;
-  for (const Migration& m : migrations) {
-    if (!applied.contains(m.version)) pending.push_back(&m);
-  }
-  std::sort(pending.begin(), pending.end(),
-            [](const Migration* a, const Migration* b) { return a->version < b->version; });
+  ASSIGN_OR_RETURN(std::vector<const Migration*> pending, PendingMigrations(component, applied, migrations));
   for (const Migration* m : pending) {
     RETURN_IF_ERROR(db->Exec(m->sql));
     ASSIGN_OR_RETURN(Statement record,
