@@ -86,10 +86,7 @@ void Pipeline::Notify() {
   absl::MutexLock lock(&mu_);
   ++state_version_;
   ++work_version_;
-  // One new or requeued batch: one worker claims; it wakes the next when it
-  // finds more due (see WorkerLoop), so idle workers do not all race to
-  // ClaimDue for the same document.
-  work_cv_.Signal();
+  work_cv_.SignalAll();
   state_cv_.SignalAll();
 }
 
@@ -144,7 +141,8 @@ void Pipeline::WorkerLoop() {
       if (stopping_) return;
       seen = work_version_;
     }
-    absl::StatusOr<std::vector<ClaimedDocument>> claimed = store_->ClaimDue(owner_, NowMs(), lease_ms, 1);
+    const int64_t claimed_at = NowMs();
+    absl::StatusOr<std::vector<ClaimedDocument>> claimed = store_->ClaimDue(owner_, claimed_at, lease_ms, 1);
     {
       absl::MutexLock lock(&mu_);
       if (!claimed.ok()) {
@@ -176,7 +174,7 @@ void Pipeline::WorkerLoop() {
         spdlog::warn("document {}: took over the expired claim of {} (state={})", doc.id, claim.taken_from,
                      DocStateName(doc.state));
       }
-      if (Process(doc)) continue;
+      if (Process(doc, claimed_at)) continue;
       // No Mark* applied (the document was requeued meanwhile, or the store
       // failed): give the claim back so that the document does not wait for
       // it to run out.
@@ -236,7 +234,7 @@ bool Pipeline::HandleError(const StoredDocument& doc, const char* stage, const a
   return true;
 }
 
-bool Pipeline::Process(const StoredDocument& doc) {
+bool Pipeline::Process(const StoredDocument& doc, int64_t claimed_at_ms) {
   const std::string& id = doc.id;
   if (doc.state != DocState::kReceived && doc.state != DocState::kAnnotated) return false;
   common::v1::Document document = ToProtoDocument(doc, /*full=*/true);
@@ -269,20 +267,24 @@ bool Pipeline::Process(const StoredDocument& doc) {
     *document.mutable_events() = annotation->events();
   }
 
-  // Renew the claim for the Index call (at most --call_timeout_ms, well
-  // inside a lease): if it ran out meanwhile (a slow Annotate, a stalled
-  // process), another replica may be working on the document, perhaps on
-  // a newer generation, and an Index from here could overwrite its copy.
+  // The Index call (at most --call_timeout_ms, which start-up keeps under
+  // half a lease) must end inside the claim: otherwise another replica may
+  // take the document over, perhaps at a newer generation, and an Index
+  // from here could overwrite its copy. When less than half the lease is
+  // left (a slow Annotate, a stalled process), renew it first; renewing
+  // every time would cost a durable write per document.
+  const int64_t lease_ms = std::max<int64_t>(1, absl::ToInt64Milliseconds(options_.claim_lease));
   const int64_t now = NowMs();
-  absl::StatusOr<bool> renewed = store_->RenewClaim(
-      id, doc.generation, owner_, now, now + std::max<int64_t>(1, absl::ToInt64Milliseconds(options_.claim_lease)));
-  if (!renewed.ok()) {
-    spdlog::error("document {}: cannot renew the claim: {}", id, std::string(renewed.status().message()));
-    return false;
-  }
-  if (!*renewed) {
-    spdlog::info("document {}: the claim ran out or was taken over before indexing; the newer run wins", id);
-    return false;
+  if (now - claimed_at_ms > lease_ms / 2) {
+    absl::StatusOr<bool> renewed = store_->RenewClaim(id, doc.generation, owner_, now, now + lease_ms);
+    if (!renewed.ok()) {
+      spdlog::error("document {}: cannot renew the claim: {}", id, std::string(renewed.status().message()));
+      return false;
+    }
+    if (!*renewed) {
+      spdlog::info("document {}: the claim ran out or was taken over before indexing; the newer run wins", id);
+      return false;
+    }
   }
 
   // The query service keeps the document as indexed.

@@ -107,7 +107,8 @@ class Pipeline {
   absl::Duration IdleWait();
   // Works on a claimed document; returns whether its claim was ended (by a
   // Mark* that applied).
-  bool Process(const StoredDocument& doc);
+  // `claimed_at_ms`: when the claim on `doc` began (its lease runs from then).
+  bool Process(const StoredDocument& doc, int64_t claimed_at_ms);
   // Records a retry or failure; returns whether the claim was ended.
   bool HandleError(const StoredDocument& doc, const char* stage, const absl::Status& status);
   absl::Duration Backoff(int attempt);
