@@ -148,6 +148,10 @@ absl::Status RunServer(const ServerOptions& options, const std::vector<grpc::Ser
   // Ask clients to reconnect every few minutes (calls in flight finish), so
   // that behind a Kubernetes Service new replicas get connections too.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 5 * 60 * 1000);
+  // gRPC sets SO_REUSEPORT by default: a second server (a stale process, a
+  // test's other service) could then bind the same port and silently take
+  // half the connections. A taken port must be a start-up error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(grpc_metrics->InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
