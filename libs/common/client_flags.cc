@@ -1,12 +1,8 @@
 #include "libs/common/client_flags.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
-#include "spdlog/spdlog.h"
+#include "libs/common/server.h"
 
 // Defined here rather than in server.cc so that only services that call
 // others (ingest) have them.
@@ -36,12 +32,7 @@ ClientSecurity ClientSecurityFromFlags() {
   flags.auth_token = absl::GetFlag(FLAGS_auth_token);
   flags.auth_token_file = absl::GetFlag(FLAGS_auth_token_file);
   absl::StatusOr<ClientSecurity> security = LoadClientSecurity(flags);
-  if (!security.ok()) {
-    const std::string message(security.status().message());
-    spdlog::critical("{}", message);
-    std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, message.c_str());
-    std::exit(2);
-  }
+  if (!security.ok()) ConfigurationError(std::string(security.status().message()));
   return *std::move(security);
 }
 

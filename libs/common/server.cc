@@ -54,13 +54,13 @@ ABSL_FLAG(std::string, metrics_port_file, "",
 
 namespace dossier {
 
-namespace {
-
-[[noreturn]] void ConfigurationError(const std::string& message) {
+void ConfigurationError(const std::string& message) {
   spdlog::critical("{}", message);
   std::fprintf(stderr, "%s: %s\n", program_invocation_short_name, message.c_str());
   std::exit(2);
 }
+
+namespace {
 
 void WritePortFile(const std::string& path, int port) {
   const std::string tmp = path + ".tmp";

@@ -45,6 +45,10 @@ struct ServerOptions {
 // the flag. Call it early in main(), before slow start-up work.
 ServerOptions ServerOptionsFromFlags(const std::string& service, int port, int default_metrics_port);
 
+// Logs `message` as critical, prints "<program>: <message>" on stderr and
+// exits with status 2: a bad setting stops a service at start-up.
+[[noreturn]] void ConfigurationError(const std::string& message);
+
 // Sets up logging from --log_format and --log_level; exits with status 2 and a
 // message on a bad value (configuration errors are fatal at start-up).
 void InitServiceLogging(const std::string& service);
