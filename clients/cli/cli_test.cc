@@ -16,6 +16,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "clients/cli/command.h"
+#include "clients/cli/events.h"
 #include "dossier/entity/v1/entity.grpc.pb.h"
 #include "dossier/ingest/v1/ingest.grpc.pb.h"
 #include "dossier/query/v1/query.grpc.pb.h"
@@ -110,6 +112,14 @@ class FakeQuery final : public query::v1::QueryService::Service {
     SetDate(hit->mutable_published(), 2001, 9, 19);
     hit->set_snippet("about [" + request->query() + "] and more");
     response->set_total_size(1);
+    for (int field : request->facets()) {
+      auto* facet = response->add_facets();
+      facet->set_field(static_cast<query::v1::FacetField>(field));
+      auto* value = facet->add_values();
+      value->set_value(field == query::v1::FACET_FIELD_ENTITY ? "person:jiang-zemin" : "v");
+      value->set_label(field == query::v1::FACET_FIELD_ENTITY ? "Jiang Zemin" : "v");
+      value->set_count(4);
+    }
     return grpc::Status::OK;
   }
   grpc::Status GetDocument(grpc::ServerContext*, const query::v1::GetDocumentRequest* request,
@@ -126,6 +136,7 @@ class FakeQuery final : public query::v1::QueryService::Service {
     m->set_entity_id("person:jiang-zemin");
     m->set_link_reason(common::v1::LINK_REASON_COREFERENCE);
     m->set_confidence(0.8f);
+    *document->add_events() = Call();
     return grpc::Status::OK;
   }
   grpc::Status GetEntityProfile(grpc::ServerContext*, const query::v1::GetEntityProfileRequest* request,
@@ -144,6 +155,10 @@ class FakeQuery final : public query::v1::QueryService::Service {
   }
   grpc::Status Related(grpc::ServerContext*, const query::v1::RelatedRequest* request,
                        query::v1::RelatedResponse* response) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      last_related = *request;
+    }
     auto* r = response->add_related();
     r->set_entity_id("country:CHN");
     r->set_name("China");
@@ -153,16 +168,95 @@ class FakeQuery final : public query::v1::QueryService::Service {
   }
   grpc::Status Timeline(grpc::ServerContext*, const query::v1::TimelineRequest* request,
                         query::v1::TimelineResponse* response) override {
-    auto* item = response->add_items();
-    SetDate(item->mutable_date(), 2001, 7, 16);
-    item->set_date_from_text(true);
-    item->set_title("Treaty");
-    item->set_text("They signed it.");
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      last_timeline = *request;
+    }
+    if (request->kind() != query::v1::TIMELINE_KIND_MENTIONS) {
+      auto* event = response->add_items();
+      SetDate(event->mutable_date(), 2001, 7, 16);
+      event->set_date_from_text(true);
+      event->set_title("Treaty");
+      event->set_text("They signed it.");
+      *event->mutable_event() = Call();
+      event->mutable_event()->set_cameo_code("057");
+      event->mutable_event()->set_label("Sign formal agreement");
+    }
+    if (request->kind() != query::v1::TIMELINE_KIND_EVENTS) {
+      auto* item = response->add_items();
+      SetDate(item->mutable_date(), 2001, 7, 16);
+      item->set_date_from_text(true);
+      item->set_title("Treaty");
+      item->set_text("They signed it.");
+    }
     return grpc::Status::OK;
+  }
+
+  // One page: the call, three matches in all; none for actor PUTIN.
+  grpc::Status ListEvents(grpc::ServerContext*, const query::v1::ListEventsRequest* request,
+                          query::v1::ListEventsResponse* response) override {
+    std::lock_guard<std::mutex> lock(mu);
+    last_list_events = *request;
+    ++event_calls;
+    if (request->actor() == "PUTIN") return grpc::Status::OK;
+    *response->add_events() = Call();
+    response->set_total_size(3);
+    response->set_next_page_token("n2");
+    return grpc::Status::OK;
+  }
+
+  // Three events (none for actor PUTIN); with code prefix 19, one and then an error.
+  grpc::Status ExportEvents(grpc::ServerContext*, const query::v1::ListEventsRequest* request,
+                            grpc::ServerWriter<common::v1::Event>* writer) override {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      last_export = *request;
+      ++event_calls;
+    }
+    if (request->actor() == "PUTIN") return grpc::Status::OK;
+    for (int i = 1; i <= 3; ++i) {
+      common::v1::Event e = Call();
+      e.set_id(absl::StrCat("ev-", i));
+      writer->Write(e);
+      if (request->cameo_prefix() == "19") {
+        return grpc::Status(grpc::StatusCode::UNAVAILABLE, "the index went away");
+      }
+    }
+    return grpc::Status::OK;
+  }
+
+  static common::v1::Event Call() {
+    common::v1::Event e;
+    e.set_id("ev-1");
+    SetDate(e.mutable_date(), 2001, 9, 18);
+    e.set_date_from_text(true);
+    e.set_source_entity_id("person:jiang-zemin");
+    e.mutable_source()->set_entity_id("person:jiang-zemin");
+    e.mutable_source()->set_name("Jiang Zemin");
+    e.mutable_source()->set_code("CHNGOV");
+    e.set_target_entity_id("person:vladimir-putin");
+    e.mutable_target()->set_entity_id("person:vladimir-putin");
+    e.mutable_target()->set_name("Vladimir Putin");
+    e.mutable_target()->set_code("RUSGOV");
+    e.set_cameo_code("041");
+    e.set_root_code("04");
+    e.set_label("Discuss by telephone");
+    e.set_quad_class(1);
+    e.set_goldstein(1);
+    e.set_num_mentions(2);
+    e.set_num_documents(1);
+    e.set_evidence("Jiang and Putin spoke by telephone.");
+    e.add_mentions()->set_document_id("d-indexed");
+    return e;
   }
 
   std::mutex mu;
   query::v1::SearchRequest last_search;
+  query::v1::RelatedRequest last_related;
+  query::v1::TimelineRequest last_timeline;
+  query::v1::ListEventsRequest last_list_events;
+  query::v1::ListEventsRequest last_export;
+  int event_calls = 0;
 };
 
 common::v1::Entity Jiang() {
@@ -318,6 +412,11 @@ TEST_F(CliTest, HelpGoesToStdoutWithExitZero) {
   Result kb = RunCli({"help", "kb"});
   EXPECT_THAT(kb.out, HasSubstr("Usage: dossier kb alias"));
   EXPECT_THAT(kb.out, HasSubstr("Usage: dossier kb merge"));
+  Result events = RunCli({"help", "events"});
+  EXPECT_EQ(events.code, 0);
+  EXPECT_THAT(events.out, HasSubstr("Usage: dossier events [ACTOR [OTHER]] [flags]"));
+  EXPECT_THAT(events.out, HasSubstr("  dossier events CHN --code 04 --format tsv > events.tsv\n"));
+  EXPECT_THAT(top.out, HasSubstr("  events [ACTOR [OTHER]]"));
   Result sub = RunCli({"entity", "search", "-h"});
   EXPECT_THAT(sub.out, HasSubstr("Usage: dossier entity search PREFIX"));
   EXPECT_THAT(sub.out, Not(HasSubstr("Usage: dossier entity ID_OR_NAME")));
@@ -509,6 +608,10 @@ TEST_F(CliTest, DocComesFromQueryOrFallsBackToIngest) {
   EXPECT_EQ(indexed.code, 0) << indexed.err;
   EXPECT_THAT(indexed.out, HasSubstr("state      indexed (as stored by the query service)"));
   EXPECT_THAT(indexed.out, HasSubstr("Jiang  person  person:jiang-zemin  coreference        0.80"));
+  EXPECT_THAT(indexed.out,
+              HasSubstr("Events (1):\nDATE        SOURCE                EVENT                     TARGET\n"
+                        "2001-09-18  Jiang Zemin (CHNGOV)  041 Discuss by telephone  "
+                        "Vladimir Putin (RUSGOV)\n"));
   Result pending = RunCli({"doc", "d-ingest-only"});
   EXPECT_EQ(pending.code, 0) << pending.err;
   EXPECT_THAT(pending.out, HasSubstr("annotated (as stored by the ingest service)"));
@@ -571,6 +674,52 @@ TEST_F(CliTest, SearchJsonIsTheResponse) {
   EXPECT_EQ(Lines(r.out).size(), 1u);
 }
 
+TEST_F(CliTest, SearchSortsFiltersBySourceAndPrintsFacets) {
+  Result r = RunCli({"search", "summit", "--facets", "all", "--sort", "newest", "--source", "Xinhua",
+                     "--source", "People's Daily", "--facet_limit", "5"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Showing 1 of 1 matching documents.\n"
+                               "\n"
+                               "Entities:  Jiang Zemin (4)\n"
+                               "Types:     v (4)\n"
+                               "Sources:   v (4)\n"
+                               "Months:    v (4)\n"));
+  {
+    std::lock_guard<std::mutex> lock(query_->mu);
+    const auto& request = query_->last_search;
+    EXPECT_EQ(request.sort(), query::v1::SEARCH_SORT_NEWEST);
+    EXPECT_THAT(request.sources(), ElementsAre("Xinhua", "People's Daily"));
+    EXPECT_THAT(request.facets(),
+                ElementsAre(query::v1::FACET_FIELD_ENTITY, query::v1::FACET_FIELD_ENTITY_TYPE,
+                            query::v1::FACET_FIELD_SOURCE, query::v1::FACET_FIELD_MONTH));
+    EXPECT_EQ(request.facet_limit(), 5);
+  }
+  // Fields by name, comma-separated or repeated, each once; a source alone is a filter.
+  Result some = RunCli({"search", "--source", "Xinhua", "--facets", "month,entity", "--facets=month"});
+  EXPECT_EQ(some.code, 0) << some.err;
+  {
+    std::lock_guard<std::mutex> lock(query_->mu);
+    EXPECT_THAT(query_->last_search.facets(),
+                ElementsAre(query::v1::FACET_FIELD_MONTH, query::v1::FACET_FIELD_ENTITY));
+    EXPECT_EQ(query_->last_search.sort(), query::v1::SEARCH_SORT_UNSPECIFIED);
+    EXPECT_EQ(query_->last_search.facet_limit(), 0);
+  }
+  const std::vector<std::pair<std::vector<std::string>, std::string>> bad = {
+      {{"search", "x", "--facets", "colour"},
+       "--facets: \"colour\" is not one of entity, type, source, month, all"},
+      {{"search", "x", "--facets", ","}, "--facets needs fields"},
+      {{"search", "x", "--facet_limit", "5"}, "--facet_limit applies with --facets"},
+      {{"search", "x", "--facets", "all", "--facet_limit", "101"}, "--facet_limit=101 is not a whole number"},
+      {{"search", "x", "--sort", "best"}, "--sort=best is not one of relevance, newest, oldest"},
+      {{"search", "--entity", "a:b", "--sort", "relevance"}, "--sort relevance needs a QUERY"},
+  };
+  for (const auto& [args, message] : bad) {
+    Result b = RunCli(args);
+    EXPECT_EQ(b.code, 2) << message;
+    EXPECT_THAT(b.err, HasSubstr(message));
+  }
+}
+
 TEST_F(CliTest, DocsListsWithStateFilterAndNextPage) {
   Result r = RunCli({"docs", "--state", "indexed", "--limit", "2"});
   EXPECT_EQ(r.code, 0) << r.err;
@@ -628,10 +777,192 @@ TEST_F(CliTest, EntityByNameShowsCandidatesThenTheBestProfile) {
 TEST_F(CliTest, RelatedAndTimeline) {
   Result related = RunCli({"--query_addr", Address(), "related", "person:jiang-zemin"});
   EXPECT_EQ(related.code, 0) << related.err;
-  EXPECT_THAT(related.out, HasSubstr("China  location     3          0  country:CHN\n"));
+  EXPECT_THAT(related.out,
+              HasSubstr("China  location     3          0  0.00   0.00         0/0  country:CHN\n"));
   Result timeline = RunCli({"timeline", "person:jiang-zemin", "person:vladimir-putin"});
   EXPECT_EQ(timeline.code, 0) << timeline.err;
-  EXPECT_EQ(timeline.out, "2001-07-16   Treaty \xE2\x80\x94 They signed it.\n");
+  EXPECT_EQ(timeline.out,
+            "2001-07-16   Jiang Zemin [057 Sign formal agreement] Vladimir Putin (2 mentions)\n"
+            "             Treaty \xE2\x80\x94 They signed it.\n");
+  std::lock_guard<std::mutex> lock(query_->mu);
+  EXPECT_EQ(query_->last_timeline.kind(), query::v1::TIMELINE_KIND_UNSPECIFIED);
+}
+
+TEST_F(CliTest, RelatedSendsOrderAndMinimumDocuments) {
+  Result r = RunCli({"related", "person:vladimir-putin", "--order", "pmi", "--min_documents", "2"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(
+      r.out,
+      StartsWith("NAME   TYPE      DOCS  SENTENCES   PMI  SCORE  EVENTS \xE2\x86\x92/\xE2\x86\x90  ID\n"));
+  {
+    std::lock_guard<std::mutex> lock(query_->mu);
+    EXPECT_EQ(query_->last_related.entity_id(), "person:vladimir-putin");
+    EXPECT_EQ(query_->last_related.order(), query::v1::RELATED_ORDER_PMI);
+    EXPECT_EQ(query_->last_related.min_documents(), 2);
+  }
+  Result order = RunCli({"related", "person:a", "--order", "fame"});
+  EXPECT_EQ(order.code, 2);
+  EXPECT_THAT(order.err, HasSubstr("error: --order=fame is not one of documents, score, pmi, events\n"));
+  Result min = RunCli({"related", "person:a", "--min_documents", "0"});
+  EXPECT_EQ(min.code, 2);
+  EXPECT_THAT(min.err, HasSubstr("--min_documents=0 is not a whole number between 1 and 1000000"));
+}
+
+TEST_F(CliTest, TimelineKindSelectsEventsOrMentions) {
+  Result events = RunCli({"timeline", "person:jiang-zemin", "--kind", "events"});
+  EXPECT_EQ(events.code, 0) << events.err;
+  EXPECT_EQ(events.out, "2001-07-16   Jiang Zemin [057 Sign formal agreement] Vladimir Putin (2 mentions)\n");
+  {
+    std::lock_guard<std::mutex> lock(query_->mu);
+    EXPECT_EQ(query_->last_timeline.kind(), query::v1::TIMELINE_KIND_EVENTS);
+  }
+  Result mentions = RunCli({"timeline", "person:jiang-zemin", "--kind=MENTIONS"});
+  EXPECT_EQ(mentions.out, "2001-07-16   Treaty \xE2\x80\x94 They signed it.\n");
+  Result json = RunCli({"timeline", "person:jiang-zemin", "--json"});
+  EXPECT_THAT(json.out, StartsWith("{\"items\":[{\"date\":{\"year\":2001"));
+  EXPECT_THAT(json.out, HasSubstr("\"event\":{\"source_entity_id\":\"person:jiang-zemin\""));
+  Result bad = RunCli({"timeline", "person:jiang-zemin", "--kind", "rumours"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("error: --kind=rumours is not one of all, events, mentions\n"));
+}
+
+// --- events -------------------------------------------------------------------
+
+TEST_F(CliTest, EventsSendsFiltersAndPrintsAPage) {
+  Result r = RunCli({"events", "person:jiang-zemin", "rus", "--side", "source", "--code", "04", "--quad", "1",
+                     "--from", "2001", "--to", "2001-12", "--doc", "d-indexed", "--limit", "5",
+                     "--page_token", "t"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "DATE        SOURCE                EVENT                     TARGET                   MENTIONS\n"
+            "2001-09-18  Jiang Zemin (CHNGOV)  041 Discuss by telephone  Vladimir Putin (RUSGOV)         2\n"
+            "            Jiang and Putin spoke by telephone.\n"
+            "\nShowing 1 of 3 events.\n"
+            "Next page: --page_token=n2\n");
+  std::lock_guard<std::mutex> lock(query_->mu);
+  const auto& request = query_->last_list_events;
+  EXPECT_EQ(request.actor(), "person:jiang-zemin");
+  EXPECT_EQ(request.other_actor(), "RUS");
+  EXPECT_EQ(request.side(), query::v1::ACTOR_SIDE_SOURCE);
+  EXPECT_EQ(request.cameo_prefix(), "04");
+  EXPECT_EQ(request.quad_class(), 1);
+  EXPECT_EQ(request.date_from().year(), 2001);
+  EXPECT_EQ(request.date_to().month(), 12);
+  EXPECT_EQ(request.document_id(), "d-indexed");
+  EXPECT_EQ(request.page_size(), 5);
+  EXPECT_EQ(request.page_token(), "t");
+}
+
+TEST_F(CliTest, EventsJsonIsTheResponse) {
+  Result r = RunCli({"events", "--json"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{\"events\":[{\"source_entity_id\":\"person:jiang-zemin\""));
+  EXPECT_THAT(r.out, HasSubstr("\"total_size\":3,\"next_page_token\":\"n2\"}"));
+  EXPECT_EQ(Lines(r.out).size(), 1u);
+}
+
+TEST_F(CliTest, EventsBadFlagsAreUsageErrorsBeforeAnyCall) {
+  int calls_before;
+  {
+    std::lock_guard<std::mutex> lock(query_->mu);
+    calls_before = query_->event_calls;
+  }
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"events", "CHN", "--quad", "5"}, "error: --quad=5 is not a QuadClass"},
+      {{"events", "CHN", "--code", "4x"}, "error: --code=4x is not a CAMEO code prefix"},
+      {{"events", "CHN", "--code", "4"}, "error: --code=4 is not a CAMEO code prefix"},
+      {{"events", "--side", "source"}, "error: --side says which side ACTOR is on"},
+      {{"events", "CHN", "--side", "up"}, "error: --side=up is not one of source, target, any"},
+      {{"events", "CHN", "--from", "2001-13"}, "error: --from: bad date \"2001-13\""},
+      {{"events", "CHN", "--format", "csv"}, "error: --format=csv is not one of table, jsonl, tsv"},
+      {{"events", "--format", "tsv", "--limit", "5"}, "error: --limit and --page_token page the table"},
+      {{"events", "--all", "--page_token", "x"}, "error: --limit and --page_token page the table"},
+      {{"events", "--json", "--format", "tsv"}, "error: --json and --format=tsv ask for two formats"},
+      {{"events", "--limit", "501"}, "error: --limit=501 is not a whole number between 1 and 500"},
+      {{"events", "Jiang Zemin"}, "error: ACTOR \"Jiang Zemin\" is neither an entity id"},
+      {{"events", "a:b", "c:d", "e:f"}, "error: `dossier events` takes [ACTOR [OTHER]], not a:b c:d e:f"},
+  };
+  for (const auto& [args, message] : cases) {
+    Result r = RunCli(args);
+    EXPECT_EQ(r.code, 2) << message;
+    EXPECT_TRUE(r.out.empty()) << message;
+    EXPECT_THAT(r.err, StartsWith(message));
+    EXPECT_THAT(r.err, HasSubstr("Usage: dossier events [ACTOR [OTHER]] [flags]"));
+  }
+  std::lock_guard<std::mutex> lock(query_->mu);
+  EXPECT_EQ(query_->event_calls, calls_before);
+}
+
+TEST_F(CliTest, EventsTsvExportsEveryMatchWithAHeader) {
+  Result r = RunCli({"events", "CHN", "--code", "04", "--format", "tsv"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_THAT(lines[0], StartsWith("id\tdate\tsource_entity_id\tsource_name\tsource_code\t"));
+  EXPECT_EQ(lines[1],
+            "ev-1\t20010918\tperson:jiang-zemin\tJiang Zemin\tCHNGOV\tperson:vladimir-putin\tVladimir Putin\t"
+            "RUSGOV\t041\t04\t1\t1.0\t2\t1\t\t\t0.00\td-indexed\tJiang and Putin spoke by telephone.");
+  EXPECT_THAT(lines[3], StartsWith("ev-3\t"));
+  EXPECT_EQ(r.err, "Exported 3 events.\n");
+  std::lock_guard<std::mutex> lock(query_->mu);
+  EXPECT_EQ(query_->last_export.actor(), "CHN");
+  EXPECT_EQ(query_->last_export.cameo_prefix(), "04");
+  EXPECT_EQ(query_->last_export.page_size(), 0);
+}
+
+TEST_F(CliTest, EventsJsonLinesAndAllInOneTable) {
+  Result jsonl = RunCli({"events", "--format=jsonl"});
+  EXPECT_EQ(jsonl.code, 0) << jsonl.err;
+  std::vector<std::string> lines = Lines(jsonl.out);
+  ASSERT_EQ(lines.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(lines[i], StartsWith("{\"source_entity_id\":\"person:jiang-zemin\""));
+    EXPECT_THAT(lines[i], HasSubstr(absl::StrCat("\"id\":\"ev-", i + 1, "\"")));
+  }
+  Result all = RunCli({"events", "--all"});
+  EXPECT_EQ(all.code, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("\n3 events.\n"));
+  EXPECT_THAT(all.out, Not(HasSubstr("Next page")));
+  Result all_json = RunCli({"events", "--all", "--json"});
+  EXPECT_THAT(all_json.out, StartsWith("{\"events\":[{"));
+  EXPECT_THAT(all_json.out, HasSubstr("\"total_size\":3,\"next_page_token\":\"\"}"));
+  EXPECT_EQ(Lines(all_json.out).size(), 1u);
+}
+
+TEST_F(CliTest, EventsExportFailingMidwayKeepsWhatWasWrittenAndExitsOne) {
+  Result r = RunCli({"events", "--code", "19", "--format", "jsonl"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(Lines(r.out).size(), 1u);
+  EXPECT_THAT(r.err, StartsWith("note: 1 event was written before the error\n"
+                                "error: UNAVAILABLE: the index went away\n"));
+}
+
+TEST_F(CliTest, EventsWithANameForAnActorGetANote) {
+  Result r = RunCli({"events", "Putin"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "No events match.\n");
+  EXPECT_THAT(r.err, HasSubstr("note: Putin was read as an actor code (like CHN or CHNGOV)"));
+  EXPECT_THAT(r.err, HasSubstr("`dossier entity Putin`"));
+  // An empty export is still a TSV file: the header alone.
+  Result tsv = RunCli({"events", "Putin", "--format", "tsv"});
+  EXPECT_EQ(tsv.code, 0) << tsv.err;
+  EXPECT_EQ(tsv.out, EventTsvHeader());
+  EXPECT_THAT(tsv.err, StartsWith("Exported 0 events.\n"));
+}
+
+TEST_F(CliTest, EventsUnavailableGetsTheHint) {
+  Result r = RunCli({"events", "--format", "tsv"}, {{"DOSSIER_QUERY_ADDR", "127.0.0.1:1"}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.out, "");  // not even the TSV header
+  EXPECT_THAT(r.err, HasSubstr("error: UNAVAILABLE: "));
+  EXPECT_THAT(r.err, HasSubstr("hint: is dossier-query running at 127.0.0.1:1?"));
+}
+
+TEST(RpcErrorHintTest, UnimplementedMeansAnOlderService) {
+  EXPECT_EQ(
+      RpcErrorHint(Service::kQuery, "q:1", absl::UnimplementedError("x"), GlobalOptions{}),
+      "hint: dossier-query at q:1 does not offer this call: it is older than this dossier command; update "
+      "it\n");
 }
 
 TEST_F(CliTest, KbAliasJoinsTheWords) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <optional>
@@ -20,8 +21,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "clients/cli/cli.h"
 #include "clients/cli/command.h"
+#include "clients/cli/events.h"
 #include "clients/cli/format.h"
 #include "clients/cli/render.h"
 #include "libs/common/client.h"
@@ -65,6 +69,7 @@ int EntityCommand(const CommandContext& ctx);
 int EntitySearchCommand(const CommandContext& ctx);
 int RelatedCommand(const CommandContext& ctx);
 int TimelineCommand(const CommandContext& ctx);
+int EventsCommand(const CommandContext& ctx);
 int KbAliasCommand(const CommandContext& ctx);
 int KbMergeCommand(const CommandContext& ctx);
 int ReprocessCommand(const CommandContext& ctx);
@@ -102,11 +107,11 @@ const std::vector<CommandDef>& Commands() {
        IngestCommand},
       {"doc",
        "ID",
-       "show one document: metadata, body and mentions",
+       "show one document: metadata, body, mentions and events",
        "Shows the indexed copy from the query service, or the ingest service's copy when the document is "
-       "not indexed yet (or the query service is down). The body is cut to its first 20 lines unless "
-       "--full.",
-       {{"full", FlagKind::kBool, "", "print the whole body"},
+       "not indexed yet (or the query service is down). The body is cut to its first 20 lines and the "
+       "events to the first 10 unless --full.",
+       {{"full", FlagKind::kBool, "", "print the whole body and every event"},
         {"from", FlagKind::kValue, "ingest|query", "ask only this service"}},
        {"dossier doc d-5f0c2a9e7b1d4c33", "dossier doc --full --from ingest d-5f0c2a9e7b1d4c33"},
        1,
@@ -140,24 +145,38 @@ const std::vector<CommandDef>& Commands() {
        DocsCommand},
       {"search",
        "[QUERY...]",
-       "full-text search with entity, type and date filters",
+       "full-text search with filters, sorting and facets",
        "QUERY takes words (all must match), \"quoted phrases\", OR between alternatives and -word to "
        "exclude; the words of several arguments are joined. QUERY may be left out when a filter is given. "
        "DATE is YYYY, YYYY-MM or YYYY-MM-DD; --from 2001 means from 2001-01-01, --to 2002 up to 2002-12-31. "
-       "Matched words are in bold on a terminal, in [brackets] otherwise.",
+       "Matched words are in bold on a terminal, in [brackets] otherwise. With --facets, the counts over "
+       "every "
+       "matching document (not just the page) follow the hits, most frequent first; --json has the entity "
+       "ids.",
        {{"entity", FlagKind::kRepeated, "ID",
          "only documents that mention this entity; repeat for several (all must match)"},
         {"type", FlagKind::kRepeated, "TYPE",
          "only documents that mention an entity of this type (person, organization, location, date, misc); "
          "repeatable"},
+        {"source", FlagKind::kRepeated, "NAME",
+         "only documents from this source (publisher, as shown after a hit's title); repeat for any of "
+         "several"},
         {"from", FlagKind::kValue, "DATE", "published on or after DATE"},
         {"to", FlagKind::kValue, "DATE", "published on or before DATE"},
+        {"sort", FlagKind::kValue, "ORDER",
+         "relevance, newest or oldest (default: relevance with a QUERY, newest without)"},
+        {"facets", FlagKind::kRepeated, "FIELDS",
+         "also count all matching documents by entity, type, source and/or month (comma-separated, or all)"},
+        {"facet_limit", FlagKind::kValue, "N",
+         "values per facet, most frequent first (default 10, at most 100)"},
         LimitFlag("hits", 10, 100),
         PageTokenFlag()},
        {"dossier search terrorism --entity country:RUS --from 2001 --to 2002",
         "dossier search '\"strategic partnership\"'",
         "dossier search --entity person:jiang-zemin --type organization",
-        "dossier search 'Shanghai OR Moscow -Washington' --limit 20"},
+        "dossier search 'Shanghai OR Moscow -Washington' --limit 20",
+        "dossier search summit --facets all --sort newest",
+        "dossier search --source Xinhua --facets entity,month --facet_limit 5"},
        0,
        -1,
        SearchCommand},
@@ -189,27 +208,70 @@ const std::vector<CommandDef>& Commands() {
       {"related",
        "ID",
        "entities that appear in the same documents as ID",
-       "Most shared documents first.",
-       {TypeFlag("only related entities of this type"), LimitFlag("entities", 20, 200), PageTokenFlag()},
-       {"dossier related org:SCO --limit 8", "dossier related person:vladimir-putin --type person"},
+       "Most shared documents first, unless --order says otherwise. Columns: documents and sentences that "
+       "mention both; PMI, log2 of how much more often they share a document than chance would have it "
+       "(positive: they go together; it favours rare pairs, so combine it with --min_documents); SCORE, "
+       "sentences + 0.25 x documents; EVENTS, events with ID as source and the other as target / the "
+       "reverse.",
+       {TypeFlag("only related entities of this type"),
+        {"order", FlagKind::kValue, "ORDER", "documents (default), score, pmi or events"},
+        {"min_documents", FlagKind::kValue, "N", "only entities sharing at least N documents (default 1)"},
+        LimitFlag("entities", 20, 200),
+        PageTokenFlag()},
+       {"dossier related org:SCO --limit 8", "dossier related person:vladimir-putin --type person",
+        "dossier related person:vladimir-putin --order pmi --min_documents 2",
+        "dossier related country:CHN --order events"},
        1,
        1,
        RelatedCommand},
       {"timeline",
        "ID...",
-       "dated sentences that mention an entity (or all of several), in date order",
-       "Each item is a sentence that mentions every ID given, dated by the date it names or else by its "
-       "document's publication date (marked *). Unknown parts of a date show as ?? (2001-09-?\?). Items "
-       "without any date come last, under \"Undated:\".",
-       {{"from", FlagKind::kValue, "DATE", "items on or after DATE"},
+       "events and dated sentences of an entity (or between several), in date order",
+       "Items are grouped by day. Each day lists first the events in which every ID given is an actor "
+       "(\"Jiang Zemin [041 Discuss by telephone] Vladimir Putin\"), then the sentences that mention every "
+       "ID. An item is dated by the date its sentence names or else by its document's publication date "
+       "(marked *). Unknown parts of a date show as ?? (2001-09-?\?). Items without any date come last, "
+       "under \"Undated:\".",
+       {{"kind", FlagKind::kValue, "KIND", "all (default), events or mentions (sentences only)"},
+        {"from", FlagKind::kValue, "DATE", "items on or after DATE"},
         {"to", FlagKind::kValue, "DATE", "items on or before DATE"},
         LimitFlag("items", 50, 500),
         PageTokenFlag()},
        {"dossier timeline person:jiang-zemin person:vladimir-putin",
+        "dossier timeline person:jiang-zemin person:vladimir-putin --kind events",
         "dossier timeline org:SCO --from 2001 --to 2001-12"},
        1,
        -1,
        TimelineCommand},
+      {"events",
+       "[ACTOR [OTHER]]",
+       "CAMEO-coded events: who did what to whom, and when",
+       "ACTOR is an entity id (person:jiang-zemin, country:CHN) or an actor code prefix (CHN matches CHN, "
+       "CHNGOV, CHNMIL...); with OTHER, only events between the two. Without ACTOR, every event the flags "
+       "allow. Oldest first, undated events last. Each row shows the date (* when it is the publication "
+       "date), source and target with their actor codes, the CAMEO code and label and the number of "
+       "sentences that report it, with the first one below. --format jsonl or tsv writes every match, not "
+       "a page, for other tools: one Event per line as JSON, or GDELT-like tab-separated columns under a "
+       "header line (dates as YYYYMMDD with 00 for unknown parts); the count goes to stderr.",
+       {{"side", FlagKind::kValue, "SIDE", "the side ACTOR is on: source, target or any (default)"},
+        {"code", FlagKind::kValue, "PREFIX", "CAMEO code prefix: 04 (consult), 042 (make a visit), 057 ..."},
+        {"quad", FlagKind::kValue, "1-4",
+         "QuadClass: 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict"},
+        {"from", FlagKind::kValue, "DATE", "events on or after DATE"},
+        {"to", FlagKind::kValue, "DATE", "events on or before DATE"},
+        {"doc", FlagKind::kValue, "ID", "only events reported in this document"},
+        {"format", FlagKind::kValue, "FORMAT", "table (default), jsonl or tsv (jsonl and tsv: every match)"},
+        {"all", FlagKind::kBool, "",
+         "every match in one table (or one JSON document with --json), not a page"},
+        LimitFlag("events", 50, 500),
+        PageTokenFlag()},
+       {"dossier events person:jiang-zemin person:vladimir-putin",
+        "dossier events CHN --side source --code 04 --from 2001 --to 2001-12",
+        "dossier events --doc d-c8a04948c0b7f11f", "dossier events CHN --code 04 --format tsv > events.tsv",
+        "dossier events RUS --quad 4 --format jsonl > conflict.jsonl"},
+       0,
+       2,
+       EventsCommand},
       {"kb alias",
        "ENTITY_ID ALIAS...",
        "add a name by which an entity is known",
@@ -331,6 +393,7 @@ std::string TopUsage() {
       "results go to stdout as JSON (proto3 JSON mapping, snake_case field names, every field present):\n"
       "`ingest` prints one object per file (JSON lines); every other command prints one JSON document,\n"
       "the service's answer (lists with their next_page_token). Messages and progress go to stderr.\n"
+      "`events --format jsonl` writes one event per line, `events --format tsv` GDELT-like TSV.\n"
       "\nExit status: 0 success; 1 a call failed, a document was rejected or a service is not serving;\n"
       "2 bad command line.\n"
       "\nExamples:\n"
@@ -339,6 +402,7 @@ std::string TopUsage() {
       "  dossier search terrorism --entity country:RUS --from 2001 --to 2002\n"
       "  dossier entity Putin\n"
       "  dossier timeline person:jiang-zemin person:vladimir-putin\n"
+      "  dossier events person:jiang-zemin person:vladimir-putin\n"
       "\nRun `dossier help COMMAND` or `dossier COMMAND --help` for a command's flags and examples.\n";
   return out;
 }
@@ -428,7 +492,8 @@ int AnnotateCommand(const CommandContext& ctx) {
   const std::string path = ctx.args.positionals()[0];
   entity::v1::AnnotateRequest request;
   if (path == "-") {
-    request.set_text(std::string{std::istreambuf_iterator<char>(*ctx.io.in), std::istreambuf_iterator<char>()});
+    request.set_text(
+        std::string{std::istreambuf_iterator<char>(*ctx.io.in), std::istreambuf_iterator<char>()});
   } else {
     std::ifstream file(path, std::ios::binary);
     if (!file) {
@@ -506,6 +571,42 @@ int ReprocessCommand(const CommandContext& ctx) {
   return kExitOk;
 }
 
+// --facets values: comma-separated names, repeatable, "all" for every field;
+// each field once, in the order given.
+absl::StatusOr<std::vector<query::v1::FacetField>> FacetsArg(const std::vector<std::string>& values) {
+  static const std::vector<std::pair<std::string, query::v1::FacetField>> kNames = {
+      {"entity", query::v1::FACET_FIELD_ENTITY},
+      {"type", query::v1::FACET_FIELD_ENTITY_TYPE},
+      {"source", query::v1::FACET_FIELD_SOURCE},
+      {"month", query::v1::FACET_FIELD_MONTH},
+  };
+  std::vector<query::v1::FacetField> fields;
+  auto add = [&](query::v1::FacetField field) {
+    if (std::find(fields.begin(), fields.end(), field) == fields.end()) fields.push_back(field);
+  };
+  for (const std::string& value : values) {
+    for (absl::string_view part : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+      std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(part));
+      if (name == "entity_type") name = "type";
+      if (name == "all") {
+        for (const auto& [unused, field] : kNames) add(field);
+        continue;
+      }
+      auto it = std::find_if(kNames.begin(), kNames.end(), [&](const auto& n) { return n.first == name; });
+      if (it == kNames.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--facets: \"", name, "\" is not one of entity, type, source, month, all"));
+      }
+      add(it->second);
+    }
+  }
+  if (fields.empty()) {
+    return absl::InvalidArgumentError(
+        "--facets needs fields: entity, type, source, month (comma-separated) or all");
+  }
+  return fields;
+}
+
 int SearchCommand(const CommandContext& ctx) {
   query::v1::SearchRequest request;
   request.set_query(JoinedArgs(ctx));
@@ -515,17 +616,43 @@ int SearchCommand(const CommandContext& ctx) {
     if (!type.ok()) return ReportUsageError(ctx, "search", std::string(type.status().message()));
     request.add_entity_types(*type);
   }
+  for (const auto& source : ctx.args.GetAll("source")) {
+    if (source.empty()) return ReportUsageError(ctx, "search", "--source needs a NAME");
+    request.add_sources(source);
+  }
   if (!DateRangeArgs(ctx, "search", request.mutable_date_from(), request.mutable_date_to()))
     return kExitUsage;
+  if (ctx.args.Has("sort")) {
+    auto sort = ParseEnumArg(query::v1::SearchSort_descriptor(), "sort", ctx.args.Get("sort"));
+    if (!sort.ok()) return ReportUsageError(ctx, "search", std::string(sort.status().message()));
+    request.set_sort(static_cast<query::v1::SearchSort>(*sort));
+    if (request.sort() == query::v1::SEARCH_SORT_RELEVANCE && request.query().empty()) {
+      return ReportUsageError(ctx, "search",
+                              "--sort relevance needs a QUERY to rank by; use newest or oldest");
+    }
+  }
+  if (ctx.args.Has("facets")) {
+    auto facets = FacetsArg(ctx.args.GetAll("facets"));
+    if (!facets.ok()) return ReportUsageError(ctx, "search", std::string(facets.status().message()));
+    for (query::v1::FacetField field : *facets) request.add_facets(field);
+  }
+  if (ctx.args.Has("facet_limit")) {
+    if (!ctx.args.Has("facets")) {
+      return ReportUsageError(ctx, "search", "--facet_limit applies with --facets (e.g. --facets all)");
+    }
+    auto n = ParsePositiveInt("facet_limit", ctx.args.Get("facet_limit"), 100);
+    if (!n.ok()) return ReportUsageError(ctx, "search", std::string(n.status().message()));
+    request.set_facet_limit(*n);
+  }
   auto limit = LimitArg(ctx, "search", 100);
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
   request.set_page_token(ctx.args.Get("page_token"));
-  bool filtered = request.entity_ids_size() > 0 || request.entity_types_size() > 0 || ctx.args.Has("from") ||
-                  ctx.args.Has("to");
+  bool filtered = request.entity_ids_size() > 0 || request.entity_types_size() > 0 ||
+                  request.sources_size() > 0 || ctx.args.Has("from") || ctx.args.Has("to");
   if (request.query().empty() && !filtered) {
     return ReportUsageError(ctx, "search",
-                            "give a QUERY, a filter (--entity, --type, --from, --to), or both");
+                            "give a QUERY, a filter (--entity, --type, --source, --from, --to), or both");
   }
   QueryClient query(ctx.AddressOf(Service::kQuery), ctx.options.timeout, ctx.options.security);
   auto response = query.Search(request);
@@ -658,6 +785,16 @@ int RelatedCommand(const CommandContext& ctx) {
     if (!type.ok()) return ReportUsageError(ctx, "related", std::string(type.status().message()));
     request.set_type(*type);
   }
+  if (ctx.args.Has("order")) {
+    auto order = ParseEnumArg(query::v1::RelatedOrder_descriptor(), "order", ctx.args.Get("order"));
+    if (!order.ok()) return ReportUsageError(ctx, "related", std::string(order.status().message()));
+    request.set_order(static_cast<query::v1::RelatedOrder>(*order));
+  }
+  if (ctx.args.Has("min_documents")) {
+    auto n = ParsePositiveInt("min_documents", ctx.args.Get("min_documents"), 1000000);
+    if (!n.ok()) return ReportUsageError(ctx, "related", std::string(n.status().message()));
+    request.set_min_documents(*n);
+  }
   auto limit = LimitArg(ctx, "related", 200);
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
@@ -678,6 +815,11 @@ int TimelineCommand(const CommandContext& ctx) {
   for (const auto& id : ctx.args.positionals()) request.add_entity_ids(id);
   if (!DateRangeArgs(ctx, "timeline", request.mutable_date_from(), request.mutable_date_to()))
     return kExitUsage;
+  if (ctx.args.Has("kind")) {
+    auto kind = ParseEnumArg(query::v1::TimelineKind_descriptor(), "kind", ctx.args.Get("kind"));
+    if (!kind.ok()) return ReportUsageError(ctx, "timeline", std::string(kind.status().message()));
+    request.set_kind(static_cast<query::v1::TimelineKind>(*kind));
+  }
   auto limit = LimitArg(ctx, "timeline", 500);
   if (!limit) return kExitUsage;
   request.set_page_size(*limit);
@@ -689,6 +831,122 @@ int TimelineCommand(const CommandContext& ctx) {
     PrintJson(ctx, *response);
   } else {
     ctx.out() << RenderTimeline(*response, ctx.width());
+  }
+  return kExitOk;
+}
+
+// How long a whole export (ExportEvents) may take when --timeout is not
+// given: the default --timeout is meant for one page, not for every event.
+constexpr std::chrono::minutes kDefaultExportTimeout{10};
+
+// The query service's stub, for the event calls QueryClient does not wrap.
+std::unique_ptr<query::v1::QueryService::Stub> QueryStub(const CommandContext& ctx) {
+  return query::v1::QueryService::NewStub(MakeChannel(ctx.AddressOf(Service::kQuery), ctx.options.security));
+}
+
+// Streams ExportEvents, calling `sink` for each event in order; returns the
+// call's status and sets `*count` to the events received.
+absl::Status ExportEvents(const CommandContext& ctx, const query::v1::ListEventsRequest& request,
+                          const std::function<void(const common::v1::Event&)>& sink, int64_t* count) {
+  auto stub = QueryStub(ctx);
+  grpc::ClientContext context;
+  const auto timeout = ctx.options.timeout_set
+                           ? ctx.options.timeout
+                           : std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultExportTimeout);
+  PrepareContext(&context, timeout, ctx.options.security.auth_token);
+  std::unique_ptr<grpc::ClientReader<common::v1::Event>> reader = stub->ExportEvents(&context, request);
+  common::v1::Event event;
+  *count = 0;
+  while (reader->Read(&event)) {
+    sink(event);
+    ++*count;
+  }
+  return FromGrpcStatus(reader->Finish());
+}
+
+// Read as an actor code rather than an entity id, and not shaped like one
+// (CAMEO codes are three-letter groups: CHN, CHNGOV): probably a name.
+bool LooksLikeAName(const std::string& actor) {
+  return !actor.empty() && actor.find(':') == std::string::npos && actor.size() % 3 != 0;
+}
+
+int EventsCommand(const CommandContext& ctx) {
+  EventsFlags flags{ctx.args.Get("side"), ctx.args.Get("code"), ctx.args.Get("quad"),
+                    ctx.args.Get("from"), ctx.args.Get("to"),   ctx.args.Get("doc")};
+  auto request = BuildListEventsRequest(ctx.args.positionals(), flags);
+  if (!request.ok()) return ReportUsageError(ctx, "events", std::string(request.status().message()));
+  auto format = ParseEventsFormat(ctx.args.Get("format", "table"));
+  if (!format.ok()) return ReportUsageError(ctx, "events", std::string(format.status().message()));
+  const bool all = *format != EventsFormat::kTable || ctx.args.GetBool("all");
+  if (all && (ctx.args.Has("limit") || ctx.args.Has("page_token"))) {
+    return ReportUsageError(
+        ctx, "events",
+        "--limit and --page_token page the table; --all and --format=jsonl|tsv give every "
+        "match");
+  }
+  if (ctx.options.json && *format == EventsFormat::kTsv) {
+    return ReportUsageError(ctx, "events", "--json and --format=tsv ask for two formats; give one");
+  }
+  auto limit = LimitArg(ctx, "events", 500);
+  if (!limit) return kExitUsage;
+  request->set_page_size(*limit);
+  request->set_page_token(ctx.args.Get("page_token"));
+
+  if (*format == EventsFormat::kJsonl || *format == EventsFormat::kTsv) {
+    // The TSV header goes out with the first event (or at the end of an
+    // empty export), so that a call that fails at once writes nothing.
+    const bool tsv = *format == EventsFormat::kTsv;
+    bool header_pending = tsv;
+    auto write_header = [&] {
+      if (header_pending) ctx.out() << EventTsvHeader();
+      header_pending = false;
+    };
+    int64_t count = 0;
+    absl::Status status = ExportEvents(
+        ctx, *request,
+        [&](const common::v1::Event& e) {
+          write_header();
+          ctx.out() << (tsv ? EventTsvRow(e) : EventJsonLine(e));
+        },
+        &count);
+    if (status.ok()) write_header();
+    ctx.out().flush();
+    if (!status.ok()) {
+      if (count > 0) {
+        ctx.err() << "note: " << count << (count == 1 ? " event was" : " events were")
+                  << " written before the error\n";
+      }
+      return ReportRpcError(ctx, Service::kQuery, status);
+    }
+    ctx.err() << "Exported " << count << (count == 1 ? " event.\n" : " events.\n");
+    return kExitOk;
+  }
+
+  query::v1::ListEventsResponse response;
+  if (all) {
+    int64_t count = 0;
+    absl::Status status = ExportEvents(
+        ctx, *request, [&](const common::v1::Event& e) { *response.add_events() = e; }, &count);
+    if (!status.ok()) return ReportRpcError(ctx, Service::kQuery, status);
+    response.set_total_size(static_cast<int32_t>(count));
+  } else {
+    auto stub = QueryStub(ctx);
+    auto page = CallUnary(stub.get(), &query::v1::QueryService::Stub::ListEvents, *request,
+                          ctx.options.timeout, ctx.options.security.auth_token);
+    if (!page.ok()) return ReportRpcError(ctx, Service::kQuery, page.status());
+    response = *std::move(page);
+  }
+  if (ctx.options.json) {
+    PrintJson(ctx, response);
+  } else {
+    ctx.out() << RenderEvents(response, ctx.width(), all);
+  }
+  if (response.events().empty()) {
+    for (const std::string& actor : ctx.args.positionals()) {
+      if (!LooksLikeAName(actor)) continue;
+      ctx.err() << "note: " << actor << " was read as an actor code (like CHN or CHNGOV); for a person or "
+                << "organisation give its entity id (find it with `dossier entity " << actor << "`)\n";
+    }
   }
   return kExitOk;
 }
@@ -856,6 +1114,10 @@ std::string RpcErrorHint(Service service, const std::string& address, const absl
     return absl::StrCat(
         "hint: ", info.binary, " at ", address,
         " requires the shared token: set --auth_token_file, --auth_token or DOSSIER_AUTH_TOKEN\n");
+  }
+  if (status.code() == absl::StatusCode::kUnimplemented) {
+    return absl::StrCat("hint: ", info.binary, " at ", address,
+                        " does not offer this call: it is older than this dossier command; update it\n");
   }
   if (absl::IsDeadlineExceeded(status)) {
     return absl::StrCat("hint: ", info.binary, " at ", address, " did not answer within ",
