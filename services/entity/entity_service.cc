@@ -61,6 +61,52 @@ bool ValidType(common::v1::EntityType type) {
          type == common::v1::ENTITY_TYPE_MISC;
 }
 
+void ActorToProto(const events::EventActor& a, common::v1::Actor* out) {
+  out->set_entity_id(a.entity_id);
+  out->set_name(a.name);
+  out->set_code(a.code);
+  out->set_text(a.text);
+  out->set_type(static_cast<common::v1::EntityType>(a.type));
+}
+
+void EventToProto(const events::DocumentEvent& e, const CodePointIndex& cps, std::string_view text,
+                  const std::string& document_id, const DateParts& published, common::v1::Event* out) {
+  out->set_id(e.id);
+  out->set_source_entity_id(e.source.entity_id);
+  out->set_target_entity_id(e.target.entity_id);
+  ActorToProto(e.source, out->mutable_source());
+  ActorToProto(e.target, out->mutable_target());
+  out->set_cameo_code(e.code);
+  out->set_label(e.label);
+  out->set_root_code(e.root);
+  out->set_quad_class(e.quad_class);
+  out->set_goldstein(e.goldstein);
+  ToProto(e.date, out->mutable_date());
+  out->set_date_from_text(e.date_from_text);
+  out->set_location_entity_id(e.location_id);
+  out->set_location_name(e.location_name);
+  out->set_confidence(e.confidence);
+  out->set_num_mentions(static_cast<int32_t>(e.reports.size()));
+  out->set_num_documents(1);
+  for (const events::EventReport& r : e.reports) {
+    common::v1::EventMention* m = out->add_mentions();
+    m->set_document_id(document_id);
+    m->set_sentence(r.sentence);
+    m->set_evidence(std::string(text.substr(r.sentence_begin, r.sentence_end - r.sentence_begin)));
+    m->mutable_span()->set_begin(cps.ToCodePoint(r.sentence_begin));
+    m->mutable_span()->set_end(cps.ToCodePoint(r.sentence_end));
+    m->set_trigger(r.trigger);
+    m->set_confidence(r.confidence);
+    ToProto(r.date, m->mutable_date());
+    m->set_date_from_text(r.date_from_text);
+    if (published.known()) ToProto(published, m->mutable_published());
+  }
+  if (!e.reports.empty()) {
+    out->set_evidence(out->mentions(0).evidence());
+    *out->mutable_span() = out->mentions(0).span();
+  }
+}
+
 void RoleToProto(const KbRole& r, common::v1::Role* out) {
   out->set_code(r.code);
   out->set_label(r.label);
@@ -158,6 +204,9 @@ grpc::Status EntityServiceImpl::Annotate(grpc::ServerContext*, const v1::Annotat
     for (const KbRole& r : e.roles) RoleToProto(r, out->add_roles());
     for (const auto& [k, v] : e.attributes) (*out->mutable_attributes())[k] = v;
   }
+  const std::vector<events::DocumentEvent> found = kb_->ExtractEvents(text, *annotation, options.published);
+  for (const events::DocumentEvent& e : found) EventToProto(e, cps, text, request->document_id(), options.published,
+                                                            response->add_events());
   return grpc::Status::OK;
 }
 

@@ -125,6 +125,14 @@ absl::StatusOr<Annotation> KnowledgeBase::Annotate(std::string_view text, const 
   return annotation;
 }
 
+std::vector<events::DocumentEvent> KnowledgeBase::ExtractEvents(std::string_view text,
+                                                                const Annotation& annotation,
+                                                                const DateParts& published) {
+  if (event_models_ == nullptr) return {};
+  std::shared_ptr<const KbIndex> index = Snapshot();
+  return events::ExtractEvents(*index, text, annotation, published, event_models_->resources());
+}
+
 absl::Status KnowledgeBase::PersistNew(const Annotation& annotation) {
   std::vector<KbEntity> fresh;
   {

@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "services/entity/annotator.h"
+#include "services/entity/events/document_events.h"
 #include "services/entity/kb_index.h"
 #include "services/entity/kb_store.h"
 
@@ -90,6 +91,17 @@ class KnowledgeBase {
   // at start-up, before serving.
   void SetNerModel(std::shared_ptr<const ner::NerModel> model) { ner_ = std::move(model); }
 
+  // The event coder every ExtractEvents uses (null: no events). Set once
+  // before serving.
+  void SetEventModels(std::shared_ptr<const events::EventModels> models) { event_models_ = std::move(models); }
+  bool has_event_models() const { return event_models_ != nullptr; }
+
+  // The CAMEO events of an annotated text (`annotation` from Annotate on the
+  // same text), dated by the text or else `published`. Empty without event
+  // models.
+  std::vector<events::DocumentEvent> ExtractEvents(std::string_view text, const Annotation& annotation,
+                                                   const DateParts& published);
+
   // NOT_FOUND "no entity with id X"; a merged id gives its target.
   absl::StatusOr<KbEntity> GetEntity(const std::string& id);
 
@@ -125,6 +137,7 @@ class KnowledgeBase {
   absl::flat_hash_set<std::string> known_extracted_ ABSL_GUARDED_BY(extracted_mu_);
   LoadStats stats_;
   std::shared_ptr<const ner::NerModel> ner_;
+  std::shared_ptr<const events::EventModels> event_models_;
   absl::Notification stop_polling_;
   std::thread poller_;
 };

@@ -16,6 +16,12 @@
 #include "absl/time/clock.h"
 #include "spdlog/spdlog.h"
 
+#ifndef DOSSIER_ENTITY_CAMEO_DIR
+#define DOSSIER_ENTITY_CAMEO_DIR "data/cameo"
+#endif
+#ifndef DOSSIER_ENTITY_POS_MODEL
+#define DOSSIER_ENTITY_POS_MODEL "data/models/pos-en.model"
+#endif
 #ifndef DOSSIER_DEFAULT_KB_DIR
 #define DOSSIER_DEFAULT_KB_DIR "data/kb"
 #endif
@@ -32,6 +38,11 @@ ABSL_FLAG(int, db_pool_size, 8, "PostgreSQL connections per process (with --db=p
 ABSL_FLAG(std::string, ner_model, DOSSIER_DEFAULT_NER_MODEL,
           "Named-entity model (data/models/ner-en.model, made by tools/ner/ner-train); empty: rules and "
           "knowledge base only");
+ABSL_FLAG(std::string, cameo_dir, DOSSIER_ENTITY_CAMEO_DIR,
+          "Event coding dictionaries (CAMEO.2.0.txt, Phoenix.discards.txt, cameo_codes.tsv); empty: no events");
+ABSL_FLAG(std::string, pos_model, DOSSIER_ENTITY_POS_MODEL,
+          "Part-of-speech model the event coder reads sentences with (data/models/pos-en.model, made by "
+          "pos-train)");
 ABSL_FLAG(int, kb_poll_interval_ms, 1000,
           "How often to check the store for knowledge-base changes made by other replicas (AddAlias, "
           "MergeEntities, a new shipped KB) and rebuild the index; 0 disables (always off on SQLite, which "
@@ -109,6 +120,22 @@ int main(int argc, char** argv) {
     (*kb)->SetNerModel(std::make_shared<const dossier::entity::ner::NerModel>(*std::move(model)));
   } else {
     spdlog::info("no named-entity model (--ner_model is empty): rules and knowledge base only");
+  }
+
+  if (const std::string cameo_dir = absl::GetFlag(FLAGS_cameo_dir); !cameo_dir.empty()) {
+    const absl::Time start = absl::Now();
+    const std::string pos_model = absl::GetFlag(FLAGS_pos_model);
+    auto models = dossier::entity::events::EventModels::Load(cameo_dir, pos_model);
+    if (!models.ok()) {
+      spdlog::critical("cannot load the event coder (--cameo_dir={}, --pos_model={}): {}", cameo_dir, pos_model,
+                       std::string(models.status().message()));
+      return 1;
+    }
+    spdlog::info("event coder from {} and {} in {:.3f}s", cameo_dir, pos_model,
+                 absl::ToDoubleSeconds(absl::Now() - start));
+    (*kb)->SetEventModels(std::shared_ptr<const dossier::entity::events::EventModels>(*std::move(models)));
+  } else {
+    spdlog::info("no event coder (--cameo_dir is empty): Annotate returns no events");
   }
 
   dossier::entity::EntityServiceImpl::Options options;

@@ -14,6 +14,7 @@
 
 #include "gtest/gtest.h"
 #include "services/entity/annotator.h"
+#include "services/entity/events/document_events.h"
 #include "services/entity/kb_index.h"
 #include "services/entity/kb_store.h"
 #include "services/entity/test_paths.h"
@@ -67,12 +68,16 @@ class SeedsTest : public ::testing::Test {
     // The service's named-entity model, as the service runs.
     absl::StatusOr<ner::NerModel> model = ner::NerModel::Load(source + "/data/models/ner-en.model");
     if (model.ok()) model_ = new ner::NerModel(*std::move(model));
+    auto events = events::EventModels::Load(source + "/data/cameo", source + "/data/models/pos-en.model");
+    if (events.ok()) events_ = events->release();
   }
   static void TearDownTestSuite() {
     delete index_;
     index_ = nullptr;
     delete model_;
     model_ = nullptr;
+    delete events_;
+    events_ = nullptr;
     delete seeds_dir_;
     seeds_dir_ = nullptr;
   }
@@ -109,6 +114,36 @@ class SeedsTest : public ::testing::Test {
     return a;
   }
 
+  // The events of the seed, as the service extracts them.
+  std::vector<events::DocumentEvent> SeedEvents(const std::string& file, DateParts published) {
+    if (events_ == nullptr) return {};
+    const std::string text = ReadAll(*seeds_dir_ + "/" + file);
+    const Annotation a = AnnotateSeed(file, published);
+    std::vector<events::DocumentEvent> found = events::ExtractEvents(**index_, text, a, published, events_->resources());
+    if (std::getenv("DOSSIER_ENTITY_DUMP") != nullptr) {
+      for (const events::DocumentEvent& e : found) {
+        std::cout << "  EVENT " << FormatIsoDate(e.date) << (e.date_from_text ? "" : "*") << " " << e.source.entity_id
+                  << " (" << e.source.code << ") " << e.code << " " << e.label << " " << e.target.entity_id << " ("
+                  << e.target.code << ") @" << e.location_id << " x" << e.reports.size() << " conf "
+                  << e.confidence << " | " << e.reports[0].trigger << " | [" << e.source.text << "] -> ["
+                  << e.target.text << "]\n";
+      }
+    }
+    return found;
+  }
+
+  // The events from `source` to `target` with a code starting with `prefix`.
+  static std::vector<events::DocumentEvent> Between(const std::vector<events::DocumentEvent>& all,
+                                                    const std::string& source, const std::string& target,
+                                                    const std::string& prefix) {
+    std::vector<events::DocumentEvent> out;
+    for (const events::DocumentEvent& e : all) {
+      if (e.source.entity_id == source && e.target.entity_id == target && e.code.rfind(prefix, 0) == 0)
+        out.push_back(e);
+    }
+    return out;
+  }
+
   static std::set<std::string> Ids(const Annotation& a) {
     std::set<std::string> ids;
     for (const AnnotatedEntity& e : a.entities) ids.insert(e.id);
@@ -125,11 +160,13 @@ class SeedsTest : public ::testing::Test {
   static std::string* seeds_dir_;
   static std::shared_ptr<const KbIndex>* index_;
   static ner::NerModel* model_;
+  static events::EventModels* events_;
 };
 
 std::string* SeedsTest::seeds_dir_ = nullptr;
 std::shared_ptr<const KbIndex>* SeedsTest::index_ = nullptr;
 ner::NerModel* SeedsTest::model_ = nullptr;
+events::EventModels* SeedsTest::events_ = nullptr;
 
 TEST_F(SeedsTest, JiangPutinPhoneCall) {
   Annotation a = AnnotateSeed("000_7f4482e5a54a9397.txt", DateParts{2001, 9, 19});
@@ -192,6 +229,38 @@ TEST_F(SeedsTest, XiTelephonedPutin) {
     EXPECT_TRUE(ids.count(id)) << id;
   }
   EXPECT_TRUE(Timexes(a).count("2021-08-25"));
+}
+
+// The phone calls, meetings and visits a reader sees in the seeds, with
+// their dates.
+TEST_F(SeedsTest, EventsAReaderSees) {
+  if (events_ == nullptr) GTEST_SKIP() << "no event models in data/cameo and data/models";
+  const std::string jiang = "person:jiang-zemin", putin = "person:vladimir-putin", xi = "person:xi-jinping";
+
+  auto e000 = SeedEvents("000_7f4482e5a54a9397.txt", DateParts{2001, 9, 19});
+  auto calls = Between(e000, jiang, putin, "041");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].date, (DateParts{2001, 9, 18}));
+  EXPECT_EQ(calls[0].source.code, "CHNGOV");
+  EXPECT_EQ(calls[0].target.code, "RUSGOV");
+  EXPECT_EQ(Between(e000, putin, jiang, "041").size(), 1u);
+
+  auto e001 = SeedEvents("001_efc4d15bb2d043cd.txt", DateParts{2001, 6, 14});
+  auto meetings = Between(e001, jiang, putin, "04");
+  ASSERT_FALSE(meetings.empty());
+  EXPECT_EQ(meetings[0].date, (DateParts{2001, 6, 14}));
+
+  // No publication date: the dateline's "July 18" dates the talks, without a year.
+  auto e003 = SeedEvents("003_710ad9a313bb0033.txt", DateParts{});
+  auto talks = Between(e003, putin, jiang, "04");
+  ASSERT_FALSE(talks.empty());
+  EXPECT_EQ(talks[0].date, (DateParts{0, 7, 18}));
+
+  auto e004 = SeedEvents("004_7b57ee26895c35c0.txt", DateParts{2021, 8, 26});
+  calls = Between(e004, xi, putin, "041");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].date, (DateParts{2021, 8, 25}));
+  EXPECT_EQ(calls[0].source.code, "CHNGOV");
 }
 
 }  // namespace
