@@ -1,5 +1,6 @@
 #include "tools/events/plover_eval.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/entity/annotator.h"
@@ -29,16 +31,18 @@ std::string Field(const Struct& s, const std::string& key) {
   return it->second.string_value();
 }
 
-std::vector<std::string> Actors(const Struct& s, const std::string& key) {
-  std::vector<std::string> out;
+// The codes and words of the actors listed under `key`.
+void Actors(const Struct& s, const std::string& key, std::vector<std::string>* codes,
+            std::vector<std::string>* texts) {
   auto it = s.fields().find(key);
-  if (it == s.fields().end() || it->second.kind_case() != Value::kListValue) return out;
+  if (it == s.fields().end() || it->second.kind_case() != Value::kListValue) return;
   for (const Value& v : it->second.list_value().values()) {
     if (v.kind_case() != Value::kStructValue) continue;
     std::string code = Field(v.struct_value(), "code");
-    if (!code.empty()) out.push_back(absl::AsciiStrToUpper(code));
+    if (code.empty()) continue;
+    codes->push_back(NormalizeGoldCode(absl::AsciiStrToUpper(code)));
+    texts->push_back(Field(v.struct_value(), "actorText"));
   }
-  return out;
 }
 
 bool CodeIn(const std::string& actor_code, const std::vector<std::string>& codes) {
@@ -67,8 +71,9 @@ absl::StatusOr<std::vector<PloverRecord>> ParsePloverGsr(std::string_view json) 
     r.text = Field(s, "text");
     r.event = absl::AsciiStrToUpper(Field(s, "event"));
     if (r.text.empty() || r.event.empty() || r.event == "DOCUMENT") continue;
-    r.sources = Actors(s, "source");
-    r.targets = Actors(s, "target");
+    r.event_text = Field(s, "eventText");
+    Actors(s, "source", &r.sources, &r.source_texts);
+    Actors(s, "target", &r.targets, &r.target_texts);
     out.push_back(std::move(r));
   }
   return out;
@@ -102,6 +107,21 @@ std::string PloverType(const std::map<std::string, std::string>& table, const st
   return "";
 }
 
+std::string GsrType(const std::map<std::string, std::string>& table, const std::string& cameo_code) {
+  const std::string root = cameo_code.substr(0, 2);
+  if (root == "09") return "INVESTIGATE";
+  if (root == "10") return "DEMAND";
+  if (root == "11") return "DISAPPROVE";
+  if (root == "19" || root == "20") return "FIGHT";
+  return PloverType(table, cameo_code);
+}
+
+std::string NormalizeGoldCode(const std::string& code) {
+  static const std::map<std::string, std::string> kIso = {{"JAP", "JPN"}, {"ITL", "ITA"}, {"VTN", "VNM"}};
+  auto it = kIso.find(code.substr(0, 3));
+  return it == kIso.end() ? code : it->second + code.substr(3);
+}
+
 bool Matches(const PloverRecord& record, const ScoredEvent& event) {
   if (event.plover != record.event) return false;
   if (!CodeIn(event.source_code, record.sources)) return false;
@@ -127,6 +147,87 @@ std::string Join(const std::vector<std::string>& v) {
   std::string out;
   for (const std::string& s : v) absl::StrAppend(&out, out.empty() ? "" : "+", s);
   return out.empty() ? "-" : out;
+}
+
+// How one gold actor fares in the annotation: found with a right code, found
+// with a wrong one (`code` says which), or not found.
+struct SideCheck {
+  enum { kRight, kWrongCode, kMissing } state = kMissing;
+  std::string code;
+};
+
+SideCheck CheckSide(const entity::KbIndex& kb, const PloverRecord& r, const entity::Annotation& annotation,
+                    const std::vector<std::string>& codes, const std::vector<std::string>& texts) {
+  SideCheck out;
+  for (const std::string& words : texts) {
+    size_t at = r.text.find(words);
+    size_t len = words.size();
+    if (at == std::string::npos) {
+      // "Palestinian ... residential areas": the last word.
+      const size_t space = words.find_last_of(' ');
+      const std::string last = space == std::string::npos ? words : words.substr(space + 1);
+      at = last.empty() ? std::string::npos : r.text.find(last);
+      len = last.size();
+    }
+    if (at == std::string::npos) continue;
+    for (const entity::AnnotatedMention& m : annotation.mentions) {
+      if (m.entity_id.empty() || m.end <= at || m.begin >= at + len) continue;
+      if (m.type != entity::EntityType::kPerson && m.type != entity::EntityType::kOrganization &&
+          m.type != entity::EntityType::kLocation) {
+        continue;
+      }
+      const int k = kb.Find(m.entity_id);
+      const std::string code = k >= 0 ? entity::events::ActorCode(kb.entity(k), entity::DateParts{2000, 1, 1}) : "";
+      if (CodeIn(code, codes)) {
+        out.state = SideCheck::kRight;
+        return out;
+      }
+      out.state = SideCheck::kWrongCode;
+      out.code = absl::StrCat(m.text, "=", code.empty() ? "?" : code);
+    }
+  }
+  return out;
+}
+
+// Why a record's event was missed, most basic cause first.
+std::string MissClass(const entity::KbIndex& kb, const entity::events::EventCoder& coder,
+                      const std::map<std::string, std::string>& to_plover, const PloverRecord& r,
+                      const entity::Annotation& annotation, const std::vector<ScoredEvent>& events,
+                      std::string* detail) {
+  const SideCheck source = CheckSide(kb, r, annotation, r.sources, r.source_texts);
+  const SideCheck target = r.targets.empty() ? SideCheck{SideCheck::kRight, ""}
+                                             : CheckSide(kb, r, annotation, r.targets, r.target_texts);
+  if (source.state == SideCheck::kMissing) return "no source actor found";
+  if (target.state == SideCheck::kMissing) return "no target actor found";
+  if (source.state == SideCheck::kWrongCode) {
+    *detail = source.code;
+    return "source actor code wrong";
+  }
+  if (target.state == SideCheck::kWrongCode) {
+    *detail = target.code;
+    return "target actor code wrong";
+  }
+  bool type_right = false, other = false;
+  for (const ScoredEvent& e : events) (e.plover == r.event ? type_right : other) = true;
+  if (type_right) return "right type, wrong actors or direction";
+  // The dictionary's own codes for the words of the action.
+  const entity::events::VerbDictionary& dict = coder.dictionary();
+  bool listed = false, family = false;
+  for (absl::string_view w : absl::StrSplit(r.event_text, ' ', absl::SkipEmpty())) {
+    const int id = dict.WordId(absl::AsciiStrToLower(w));
+    if (id < 0) continue;
+    for (int f : dict.FormsWithWord(id)) {
+      listed = true;
+      const entity::events::VerbEntry& verb = dict.verbs()[dict.forms()[f].verb];
+      const entity::events::EventCode& code =
+          verb.code.forward.empty() ? dict.blocks()[verb.block].code : verb.code;
+      if (!code.forward.empty() && GsrType(to_plover, code.forward) == r.event) family = true;
+    }
+  }
+  if (other) return "wrong code family";
+  if (!listed) return "verb not in dictionary";
+  if (!family) return "dictionary verb of another family";
+  return "verb in dictionary, no event (roles)";
 }
 
 }  // namespace
@@ -166,8 +267,10 @@ absl::StatusOr<PloverEvalResult> RunPloverEval(const PloverEvalOptions& options)
     const std::vector<entity::events::DocumentEvent> events =
         entity::events::ExtractEvents(*kb, r.text, annotation, annotate.published, (*models)->resources());
     bool found = false;
+    std::vector<ScoredEvent> all;
     for (const entity::events::DocumentEvent& e : events) {
-      ScoredEvent scored{e.source.code, e.target.code, PloverType(to_plover, e.code)};
+      ScoredEvent scored{e.source.code, e.target.code, GsrType(to_plover, e.code)};
+      all.push_back(scored);
       ++result.extracted;
       const bool right = Matches(r, scored);
       if (scored.plover == r.event) ++result.type_right;
@@ -184,9 +287,15 @@ absl::StatusOr<PloverEvalResult> RunPloverEval(const PloverEvalOptions& options)
     if (found) {
       ++result.found;
       ++type_found;
-    } else if (options.verbose) {
-      std::printf("MISS %s: want %s %s %s | %s\n", r.id.c_str(), Join(r.sources).c_str(), r.event.c_str(),
-                  Join(r.targets).c_str(), r.text.c_str());
+    } else {
+      std::string detail;
+      const std::string why = MissClass(*kb, (*models)->coder, to_plover, r, annotation, all, &detail);
+      ++result.misses[why];
+      if (options.verbose) {
+        std::printf("MISS %s [%s%s%s]: want %s %s %s | %s\n", r.id.c_str(), why.c_str(), detail.empty() ? "" : ": ",
+                    detail.c_str(), Join(r.sources).c_str(), r.event.c_str(), Join(r.targets).c_str(),
+                    r.text.c_str());
+      }
     }
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -205,6 +314,11 @@ void PrintPloverEval(const PloverEvalResult& r) {
   std::printf("  by type (found/expected):");
   for (const auto& [type, counts] : r.by_type) std::printf(" %s %d/%d", type.c_str(), counts.first, counts.second);
   std::printf("\n");
+  std::vector<std::pair<int, std::string>> misses;
+  for (const auto& [why, count] : r.misses) misses.emplace_back(-count, why);
+  std::sort(misses.begin(), misses.end());
+  std::printf("  misses by cause:\n");
+  for (const auto& [count, why] : misses) std::printf("    %4d  %s\n", -count, why.c_str());
 }
 
 }  // namespace dossier::tools::events

@@ -1,6 +1,7 @@
 #include "services/entity/events/document_events.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -53,31 +54,77 @@ struct Actor {
   const AnnotatedMention* mention = nullptr;
   int kb = -1;                 // index in the KB, -1 for entities it does not know
   std::string country_prefix;  // country of a demonym before the name ("Chinese Foreign Minister X")
-  std::string sector;          // sector of the title words before the name
+  std::string sector;          // sector of the title words before the name, or of the noun after a demonym
 };
 
 // Nouns after a demonym that make it stand for its country ("the Chinese
-// side", "Russian officials"); "Russian President" is handled with names.
-bool GroupNoun(std::string_view w) {
-  static const auto* nouns = new absl::flat_hash_set<std::string>{
-      "side",      "government", "governments", "officials", "official", "leaders",    "leader",
-      "leadership", "delegation", "authorities", "troops",   "forces",   "military",   "army",
-      "navy",      "diplomats",  "diplomat",    "envoy",     "ministry", "embassy",    "state",
-      "president", "premier",    "minister",    "ambassador", "spokesman", "spokeswoman", "prime",
-      "foreign",   "defence",    "defense",     "police",    "people",   "counterpart", "counterparts"};
-  return nouns->contains(absl::string_view(w.data(), w.size()));
+// side", "Russian officials", "Israeli soldiers"), with the sector they give
+// the actor ("" for none); "Russian President" is handled with names.
+const absl::flat_hash_map<std::string, std::string>& GroupNouns() {
+  static const auto* nouns = new absl::flat_hash_map<std::string, std::string>{
+      {"side", ""},           {"sides", ""},          {"state", ""},           {"people", "CVL"},
+      {"government", "GOV"},  {"governments", "GOV"}, {"officials", "GOV"},    {"official", "GOV"},
+      {"leaders", "GOV"},     {"leader", "GOV"},      {"leadership", "GOV"},   {"delegation", "GOV"},
+      {"authorities", "GOV"}, {"diplomats", "GOV"},   {"diplomat", "GOV"},     {"envoy", "GOV"},
+      {"ministry", "GOV"},    {"embassy", "GOV"},     {"president", "GOV"},    {"premier", "GOV"},
+      {"minister", "GOV"},    {"ministers", "GOV"},   {"ambassador", "GOV"},   {"spokesman", "GOV"},
+      {"spokeswoman", "GOV"}, {"prime", "GOV"},       {"foreign", "GOV"},      {"defence", "GOV"},
+      {"defense", "GOV"},     {"counterpart", "GOV"}, {"counterparts", "GOV"}, {"negotiators", "GOV"},
+      {"administrators", "GOV"}, {"troops", "MIL"},   {"forces", "MIL"},       {"military", "MIL"},
+      {"army", "MIL"},        {"navy", "MIL"},        {"soldiers", "MIL"},     {"soldier", "MIL"},
+      {"aircraft", "MIL"},    {"warplanes", "MIL"},   {"jets", "MIL"},         {"helicopters", "MIL"},
+      {"tanks", "MIL"},       {"warships", "MIL"},    {"artillery", "MIL"},    {"peacekeepers", "MIL"},
+      {"police", "COP"},      {"policemen", "COP"},   {"rebels", "REB"},       {"rebel", "REB"},
+      {"guerrillas", "REB"},  {"guerillas", "REB"},   {"militants", "REB"},    {"insurgents", "REB"},
+      {"militiamen", "REB"},  {"militia", "REB"},     {"separatists", "REB"},  {"opposition", "OPP"},
+      {"parliament", "LEG"},  {"lawmakers", "LEG"},   {"legislators", "LEG"},  {"court", "JUD"},
+      {"judges", "JUD"},      {"prosecutors", "JUD"}, {"students", "EDU"},     {"workers", "LAB"},
+      {"farmers", "AGR"},     {"businessman", "BUS"}, {"businessmen", "BUS"},  {"companies", "BUS"},
+      {"civilians", "CVL"},   {"demonstrators", "CVL"}, {"protesters", "CVL"}, {"protestors", "CVL"},
+      {"youths", "CVL"},      {"villagers", "CVL"},   {"residents", "CVL"},    {"citizens", "CVL"},
+      {"nationals", "CVL"},   {"refugees", "REF"},    {"prisoners", "CVL"},    {"detainees", "CVL"},
+      {"media", "MED"},       {"newspaper", "MED"},   {"doctors", "HLH"},
+      // What a country puts forward, as the object of accepting or
+      // rejecting it: "rejected an Australian ultimatum".
+      {"proposal", ""},       {"proposals", ""},      {"plan", ""},            {"ultimatum", ""},
+      {"offer", ""},          {"request", ""},        {"appeal", ""},          {"demands", ""},
+      {"mediation", ""},      {"initiative", ""}};
+  return *nouns;
+}
+
+// The group noun a demonym at token t stands before, looking past other
+// demonyms of a list ("Hungarian and Romanian officials") and a few
+// adjectives ("Palestinian security forces"); tt.size() when none.
+int GroupNounAfter(const TokenizedText& tt, std::string_view text, int t, int last) {
+  for (int k = t + 1; k < last && k - t <= 4; ++k) {
+    const std::string w = Lower(tt.text(k, text));
+    if (GroupNouns().contains(w)) return k;
+    if (w == "and" || w == "or" || w == ",") continue;
+    const std::string_view raw = tt.text(k, text);
+    if (!raw.empty() && std::isupper(static_cast<unsigned char>(raw[0]))) continue;  // another demonym
+    if (w == "security" || w == "riot" || w == "border" || w == "armed" || w == "senior" || w == "top" ||
+        w == "military" || w == "state" || w == "government" || w == "interim") {
+      continue;
+    }
+    break;
+  }
+  return tt.size();
 }
 
 // A demonym or adjective ("Chinese", "Sino-") is an actor only before a
 // noun that makes it one; "the Chinese position" or "Sino-Russian
-// relations" name no actor.
-bool DemonymIsAnActor(const TokenizedText& tt, std::string_view text, const AnnotatedMention& m, int last) {
+// relations" name no actor. `group_noun` gets the token of that noun (or
+// tt.size() for a demonym ending the sentence).
+bool DemonymIsAnActor(const TokenizedText& tt, std::string_view text, const AnnotatedMention& m, int last,
+                      int* group_noun) {
   const auto it = std::lower_bound(tt.tokens.begin(), tt.tokens.end(), m.begin,
                                    [](const Token& tok, uint32_t begin) { return tok.end <= begin; });
   const int t = static_cast<int>(it - tt.tokens.begin());
+  *group_noun = tt.size();
   if (t >= tt.size() || tt.tokens[t].end != m.end) return false;  // part of a compound: "Sino-Russian"
   if (t + 1 >= last) return true;                                  // "... said the Chinese."
-  return GroupNoun(Lower(tt.text(t + 1, text)));
+  *group_noun = GroupNounAfter(tt, text, t, last);
+  return *group_noun < tt.size();
 }
 
 // Days from 0000-03-01, for date distances (full dates only).
@@ -257,7 +304,10 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
         continue;
       }
       if (mention.entity_id.empty()) continue;
-      if (mention.reason == LinkReason::kDemonym && !DemonymIsAnActor(tt, text, mention, last)) continue;
+      int group_noun = tt.size();
+      if (mention.reason == LinkReason::kDemonym && !DemonymIsAnActor(tt, text, mention, last, &group_noun)) {
+        continue;
+      }
       if (mention.type != EntityType::kPerson && mention.type != EntityType::kOrganization &&
           mention.type != EntityType::kLocation) {
         continue;
@@ -274,6 +324,7 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
       if (!actors.empty() && a.begin < actors.back().end) continue;  // two mentions in one token ("Sino-Russian")
       a.mention = &mention;
       a.kb = kb.Find(mention.entity_id);
+      if (group_noun < tt.size()) a.sector = GroupNouns().at(Lower(tt.text(group_noun, text)));
       actors.push_back(a);
       if (mention.type == EntityType::kLocation) places.push_back(&mention);
     }
@@ -352,6 +403,8 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
         ea.text = std::string(text.substr(b, e - b));
         if (a.kb >= 0) ea.code = ActorCode(kb.entity(a.kb), date);
         if (ea.code.empty() && !a.country_prefix.empty()) ea.code = a.country_prefix + a.sector;
+        // "Israeli soldiers": the country and the sector of the noun.
+        if (a.mention->reason == LinkReason::kDemonym && ea.code.size() == 3) ea.code += a.sector;
         return ea;
       };
       const CameoCode* info = resources.codes != nullptr ? resources.codes->Find(c.code) : nullptr;

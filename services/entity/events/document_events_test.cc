@@ -145,6 +145,24 @@ TEST_F(DocumentEventsTest, SentencesWithFewerThanTwoActorsGiveNothing) {
   EXPECT_THAT(Extract("The weather was fine.", DateParts{}), SizeIs(0));
 }
 
+TEST_F(DocumentEventsTest, ADemonymBeforeAnAgentNounIsItsCountryWithTheNounsSector) {
+  const auto events = Extract("Chinese troops attacked Russian rebels on 3 May 2001.", DateParts{2001, 5, 5});
+  const DocumentEvent* attack = FindEvent(events, "country:CHN", "190", "country:RUS");
+  ASSERT_NE(attack, nullptr);
+  EXPECT_EQ(attack->source.code, "CHNMIL");
+  EXPECT_EQ(attack->target.code, "RUSREB");
+  // A list of demonyms before one noun: each is an actor.
+  const auto agreed =
+      Extract("Senior Chinese and Russian officials agreed to cooperate on energy.", DateParts{2001, 5, 5});
+  const DocumentEvent* one = FindEvent(agreed, "country:CHN", "030", "country:RUS");
+  ASSERT_NE(one, nullptr);
+  EXPECT_EQ(one->source.code, "CHNGOV");
+  EXPECT_EQ(one->target.code, "RUSGOV");
+  EXPECT_NE(FindEvent(agreed, "country:RUS", "030", "country:CHN"), nullptr);
+  // A demonym before a noun that is no agent names no actor.
+  EXPECT_THAT(Extract("Chinese restaurants attacked Russian cuisine.", DateParts{2001, 5, 5}), SizeIs(0));
+}
+
 TEST(EventIdTest, IsStableAndDependsOnEveryPart) {
   const std::string id = EventId("person:a", "person:b", "041", DateParts{2001, 7, 16});
   EXPECT_EQ(id, EventId("person:a", "person:b", "041", DateParts{2001, 7, 16}));

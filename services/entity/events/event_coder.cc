@@ -736,6 +736,10 @@ class Coder {
     PatternMatch match;
     match.first = hit.begin;
     EventCode code;
+    // A code written on a verb line beats a block's default: a verb listed
+    // in a block that codes nothing by itself ("REFUSE [---]") and again
+    // with a code of its own ("REJECT [120]") takes that code.
+    bool own_code = false;
     for (int v : hit.verbs) {
       const VerbEntry& verb = dict_.verbs()[v];
       const VerbBlock& block = dict_.blocks()[verb.block];
@@ -746,7 +750,12 @@ class Coder {
         best = &p;
         match = std::move(m);
       }
-      if (code.empty()) code = !verb.code.empty() ? verb.code : block.code;
+      if (!own_code && !verb.code.empty()) {
+        code = verb.code;
+        own_code = true;
+      } else if (code.empty()) {
+        code = block.code;
+      }
     }
     if (best != nullptr) code = best->code;
     if (code.discard || (code.forward.empty() && code.reverse.empty())) return;

@@ -22,7 +22,8 @@
 // skipped):
 //  - the best matching pattern of its verb blocks is chosen (the one naming
 //    the most words; the earlier on a tie); its code, else the verb's own
-//    code, else the block's, is the event code; [---] means no event;
+//    code (from any block that lists the form, the first one), else the
+//    block's, is the event code; [---] means no event;
 //    nouns of NOUN_ blocks code only through their patterns ("talks between
 //    X and Y": events between the members of the compound);
 //  - the source is the clause's subject: the nearest actor before the verb

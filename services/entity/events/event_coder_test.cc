@@ -384,6 +384,53 @@ TEST(ShippedEventCoderTest, CodesDiplomaticSentences) {
   // Phoenix's year discards are ignored.
   EXPECT_THAT(code("In/IN 2001/CD [ Aragorn/NNP ] visited/VBD [ Gondor/NNP ] ./."),
               UnorderedElementsAre(Triple{0, 1, "042"}, Triple{1, 0, "043"}));
+  // "agreed to" is an intent to cooperate (dossier.verbs.txt), between the
+  // members of a compound subject too; a bare "agreed with" keeps CAMEO's.
+  // (The infinitive is coded too: CAMEO's "REOPEN * BORDER" is 050.)
+  EXPECT_THAT(code("[ Arnor/NNP ] has/VBZ agreed/VBN to/TO reopen/VB its/PRP$ border/NN to/TO "
+                   "[ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{0, 1, "050"}));
+  EXPECT_THAT(code("[ Arnor/NNP ] and/CC [ Gondor/NNP ] agreed/VBD to/TO hold/VB joint/JJ exercises/NNS ./."),
+              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{1, 0, "030"}));
+  EXPECT_THAT(code("[ Arnor/NNP ] agreed/VBD with/IN [ Gondor/NNP ] ./."), UnorderedElementsAre(Triple{0, 1, "030"}));
+  // Rejecting and refusing code 120 without a named object; CAMEO's
+  // patterns still pick a finer code where they match.
+  EXPECT_THAT(code("[ Rohan/NNP ] flatly/RB rejected/VBD an/DT ultimatum/NN from/IN [ Mordor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "120"}));
+  EXPECT_THAT(code("[ Rohan/NNP ] refused/VBD to/TO meet/VB [ Mordor/NNP ] 's/POS envoy/NN ./."),
+              UnorderedElementsAre(Triple{0, 1, "120"}));
+  EXPECT_THAT(code("[ Rohan/NNP ] rejected/VBD the/DT accusation/NN by/IN [ Mordor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "016"}));
+}
+
+// A code written on a verb line beats the default of a block that lists
+// the same verb: whichever file or block comes first.
+TEST(EventCoderCodeChoiceTest, VerbOwnCodeBeatsBlockDefault) {
+  const std::string path = ::testing::TempDir() + "/event_coder_own_code.verbs.txt";
+  WriteFile(path,
+            "---  SNUB   [---]  ---\n"
+            "SNUB\n"
+            "- * GIFT                                            [121]\n"
+            "---  SNUB_DEFAULT   [---]  ---\n"
+            "SNUB [125]\n"
+            "---  GREET   [051]  ---\n"
+            "GREET\n"
+            "---  GREET_AGAIN   [052]  ---\n"
+            "GREET\n");
+  auto coder = EventCoder::Load(path, "");
+  ASSERT_TRUE(coder.ok()) << coder.status();
+  auto code = [&](std::string_view text) {
+    Tagged t = Parse(text);
+    std::vector<Triple> out;
+    for (const CodedEvent& e : coder->Code(t.tokens, t.actors)) out.emplace_back(e.source, e.target, e.code);
+    return out;
+  };
+  EXPECT_THAT(code("[ Arnor/NNP ] snubbed/VBD [ Gondor/NNP ] ./."), UnorderedElementsAre(Triple{0, 1, "125"}));
+  // The first block's pattern still wins where it matches.
+  EXPECT_THAT(code("[ Arnor/NNP ] snubbed/VBD a/DT gift/NN from/IN [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "121"}));
+  // Without own codes, the first block's default, as before.
+  EXPECT_THAT(code("[ Arnor/NNP ] greeted/VBD [ Gondor/NNP ] ./."), UnorderedElementsAre(Triple{0, 1, "051"}));
 }
 
 }  // namespace
