@@ -1,6 +1,8 @@
 #include "services/query/index_store.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -107,8 +109,122 @@ absl::Status CheckEntityId(const std::string& id, std::string_view field) {
     return absl::InvalidArgumentError(
         absl::StrCat(std::string(field), " is empty: give an entity id such as \"country:CHN\""));
   }
-  if (id.size() > 512 || !IsValidUtf8(id)) {
+  if (id.size() > 512 || !IsValidUtf8(id) || id.find('\0') != std::string::npos) {
     return absl::InvalidArgumentError(absl::StrCat(std::string(field), " is not a valid entity id"));
+  }
+  return absl::OkStatus();
+}
+
+bool AllDigits(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// A CAMEO actor code: letters, digits, '-' and '_' (PETRARCH writes "---"
+// for an unknown part), at most 64.
+bool IsActorCode(const std::string& code) {
+  return code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_';
+         });
+}
+
+absl::Status CheckUnitInterval(double value, const std::string& field) {
+  if (!(value >= 0 && value <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is ", value, ": give a number from 0 to 1"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateActor(const std::string& entity_field_value, const common::v1::Actor& actor,
+                           const std::string& field, const std::string& entity_field) {
+  if (!entity_field_value.empty() && !actor.entity_id().empty() && entity_field_value != actor.entity_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(entity_field, " is \"", entity_field_value, "\" but ", field,
+                                                   ".entity_id is \"", actor.entity_id(),
+                                                   "\": they name the same actor"));
+  }
+  const std::string& id = entity_field_value.empty() ? actor.entity_id() : entity_field_value;
+  if (id.size() > 512 || !IsValidUtf8(id) || id.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".entity_id is not a valid entity id"));
+  }
+  if (!IsActorCode(actor.code())) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".code is \"", actor.code(),
+                                                   "\": an actor code is letters and digits such as CHNGOV"));
+  }
+  if (!IsValidUtf8(actor.name()) || !IsValidUtf8(actor.text())) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".name and .text must be UTF-8"));
+  }
+  if (!common::v1::EntityType_IsValid(actor.type())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".type is ", static_cast<int>(actor.type()), ": not a known EntityType"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateEvent(const Document& document, const common::v1::Event& e, const std::string& field,
+                           int length) {
+  if (e.id().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".id is empty: each event needs its id (a digest of source, target, code and date)"));
+  }
+  if (e.id().size() > 256 || !IsValidUtf8(e.id()) || e.id().find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".id must be UTF-8 of at most 256 bytes, without NUL"));
+  }
+  const std::string& code = e.cameo_code();
+  if (code.size() < 2 || code.size() > 4 || !AllDigits(code)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".cameo_code is \"", code,
+                                                   "\": give a CAMEO code of 2 to 4 digits such as \"042\""));
+  }
+  if (!e.root_code().empty() && e.root_code() != code.substr(0, 2)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".root_code is \"", e.root_code(),
+                                                   "\" but the first two digits of cameo_code are \"",
+                                                   code.substr(0, 2), "\""));
+  }
+  if (e.quad_class() < 0 || e.quad_class() > 4) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".quad_class is ", e.quad_class(), ": give 1-4, or 0 when unknown"));
+  }
+  if (!(e.goldstein() >= -10 && e.goldstein() <= 10)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".goldstein is ", e.goldstein(), ": the Goldstein scale runs from -10 to 10"));
+  }
+  RETURN_IF_ERROR(CheckUnitInterval(e.confidence(), absl::StrCat(field, ".confidence")));
+  RETURN_IF_ERROR(CheckDateParts(ToPartialDate(e.date()), absl::StrCat(field, ".date")));
+  RETURN_IF_ERROR(ValidateActor(e.source_entity_id(), e.source(), absl::StrCat(field, ".source"),
+                                absl::StrCat(field, ".source_entity_id")));
+  RETURN_IF_ERROR(ValidateActor(e.target_entity_id(), e.target(), absl::StrCat(field, ".target"),
+                                absl::StrCat(field, ".target_entity_id")));
+  for (const std::string* text : {&e.label(), &e.evidence(), &e.location_entity_id(), &e.location_name()}) {
+    if (!IsValidUtf8(*text) || text->find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".label, .evidence and .location_* must be UTF-8 without NUL"));
+    }
+  }
+  if (e.mentions_size() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".mentions is empty: give each sentence the event was read from"));
+  }
+  for (int j = 0; j < e.mentions_size(); ++j) {
+    const common::v1::EventMention& m = e.mentions(j);
+    const std::string mfield = absl::StrCat(field, ".mentions[", j, "]");
+    if (!m.document_id().empty() && m.document_id() != document.id()) {
+      return absl::InvalidArgumentError(absl::StrCat(mfield, ".document_id is \"", m.document_id(),
+                                                     "\" but the document is \"", document.id(),
+                                                     "\": index each document with its own events"));
+    }
+    if (document.sentences_size() == 0 ? m.sentence() != 0
+                                       : (m.sentence() < 0 || m.sentence() >= document.sentences_size())) {
+      return absl::InvalidArgumentError(absl::StrCat(mfield, ".sentence is ", m.sentence(),
+                                                     " but the document has ", document.sentences_size(),
+                                                     " sentences"));
+    }
+    RETURN_IF_ERROR(CheckSpan(m.span(), length, mfield));
+    RETURN_IF_ERROR(CheckUnitInterval(m.confidence(), absl::StrCat(mfield, ".confidence")));
+    RETURN_IF_ERROR(CheckDateParts(ToPartialDate(m.date()), absl::StrCat(mfield, ".date")));
+    RETURN_IF_ERROR(CheckDateParts(ToPartialDate(m.published()), absl::StrCat(mfield, ".published")));
+    if (!IsValidUtf8(m.evidence()) || !IsValidUtf8(m.trigger()) ||
+        m.evidence().find('\0') != std::string::npos || m.trigger().find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(mfield, ".evidence and .trigger must be UTF-8 without NUL"));
+    }
   }
   return absl::OkStatus();
 }
@@ -156,6 +272,11 @@ Contributions ComputeContributions(const Document& doc) {
 
 CounterDelta DiffContributions(const Contributions* before, const Contributions& after) {
   CounterDelta delta;
+  for (const auto& [key, count] : after.entity_mentions) delta.entity_documents[key] += 1;
+  if (before != nullptr) {
+    for (const auto& [key, count] : before->entity_mentions) delta.entity_documents[key] -= 1;
+  }
+  std::erase_if(delta.entity_documents, [](const auto& entry) { return entry.second == 0; });
   for (const auto& [key, count] : after.aliases) delta.aliases[key] += count;
   for (const auto& [key, sentences] : after.pair_sentences) {
     delta.pairs[key].documents += 1;
@@ -183,6 +304,212 @@ absl::StatusOr<Document> ParseStoredDocument(const std::string& id, const std::s
   }
   doc.set_body(body);
   return doc;
+}
+
+namespace {
+
+// The event's actor with its entity id from either field (they are the same
+// when both are set; ValidateDocument checks that).
+std::string ActorEntity(const std::string& field, const common::v1::Actor& actor) {
+  return field.empty() ? actor.entity_id() : field;
+}
+
+std::string UpperAscii(std::string text) {
+  for (char& c : text) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return text;
+}
+
+void AddCodeKeys(const std::string& code, std::set<std::pair<int, std::string>>* keys) {
+  for (size_t n = 3; n <= code.size(); n += 3) keys->insert({kActorKeyCode, code.substr(0, n)});
+}
+
+}  // namespace
+
+std::set<std::pair<int, std::string>> ActorKeys(const std::string& source_entity, const std::string& target_entity,
+                                                const std::string& source_code, const std::string& target_code) {
+  std::set<std::pair<int, std::string>> keys;
+  if (!source_entity.empty()) keys.insert({kActorKeyEntity, source_entity});
+  if (!target_entity.empty()) keys.insert({kActorKeyEntity, target_entity});
+  if (!source_entity.empty() && !target_entity.empty() && source_entity != target_entity) {
+    keys.insert({kActorKeyPair, PairKey(source_entity, target_entity)});
+  }
+  AddCodeKeys(source_code, &keys);
+  AddCodeKeys(target_code, &keys);
+  return keys;
+}
+
+int ActorSides(const EventAttributes& a, int kind, const std::string& key) {
+  const std::string first = kind == kActorKeyPair ? key.substr(0, key.find('\x1f')) : key;
+  const auto on = [&](const std::string& entity, const std::string& code) {
+    return kind == kActorKeyCode ? code.compare(0, key.size(), key) == 0 : entity == first;
+  };
+  return (on(a.source_entity, a.source_code) ? 1 : 0) | (on(a.target_entity, a.target_code) ? 2 : 0);
+}
+
+EventAttributes EventAttributesOf(const common::v1::Event& event) {
+  EventAttributes a;
+  a.source_entity = ActorEntity(event.source_entity_id(), event.source());
+  a.target_entity = ActorEntity(event.target_entity_id(), event.target());
+  a.source_code = UpperAscii(event.source().code());
+  a.target_code = UpperAscii(event.target().code());
+  a.code = event.cameo_code();
+  a.root_code = a.code.substr(0, std::min<size_t>(2, a.code.size()));
+  a.quad_class = event.quad_class();
+  const PartialDate date = ToPartialDate(event.date());
+  a.date_key = SortKey(date);
+  a.date_lo = EarliestKey(date);
+  a.date_hi = LatestKey(date);
+  a.order_key = EventOrderKey(a.date_key);
+  a.actor_keys = ActorKeys(a.source_entity, a.target_entity, a.source_code, a.target_code);
+  return a;
+}
+
+namespace {
+
+bool SameAttributes(const EventAttributes& a, const EventAttributes& b) {
+  return a.source_entity == b.source_entity && a.target_entity == b.target_entity &&
+         a.source_code == b.source_code && a.target_code == b.target_code && a.code == b.code &&
+         a.root_code == b.root_code && a.quad_class == b.quad_class && a.date_key == b.date_key &&
+         a.date_lo == b.date_lo && a.date_hi == b.date_hi && a.order_key == b.order_key;
+}
+
+bool HasPair(const EventAttributes& a) { return !a.source_entity.empty() && !a.target_entity.empty(); }
+
+// Moves an event's attributes (and what hangs on them) from `before` to `after`.
+absl::Status ChangeAttributes(EventWriteOps& ops, int64_t key, const std::string& id, const EventAttributes& before,
+                              const EventAttributes& after, int64_t first_doc) {
+  RETURN_IF_ERROR(ops.SetAttributes(key, after, first_doc));
+  if (!SameAttributes(before, after)) {  // the actor rows copy some
+    RETURN_IF_ERROR(ops.RemoveActorKeys(id, before.order_key, before.actor_keys));
+    RETURN_IF_ERROR(ops.AddActorKeys(key, id, after));
+  }
+  if (before.source_entity != after.source_entity || before.target_entity != after.target_entity) {
+    if (HasPair(before)) RETURN_IF_ERROR(ops.AdjustPair(before.source_entity, before.target_entity, -1));
+    if (HasPair(after)) RETURN_IF_ERROR(ops.AdjustPair(after.source_entity, after.target_entity, 1));
+  }
+  return absl::OkStatus();
+}
+
+// Recounts a stored event from its reports: deletes it when none is left,
+// else takes counts and attributes from them.
+absl::Status Recount(EventWriteOps& ops, const std::string& id, const EventWriteOps::Stored& stored) {
+  ASSIGN_OR_RETURN(EventWriteOps::Aggregate aggregate, ops.Recount(stored.key));
+  if (aggregate.documents == 0) {
+    RETURN_IF_ERROR(ops.RemoveActorKeys(id, stored.attributes.order_key, stored.attributes.actor_keys));
+    if (HasPair(stored.attributes)) {
+      RETURN_IF_ERROR(ops.AdjustPair(stored.attributes.source_entity, stored.attributes.target_entity, -1));
+    }
+    return ops.Delete(stored.key);
+  }
+  RETURN_IF_ERROR(ops.SetCounts(stored.key, aggregate));
+  ASSIGN_OR_RETURN(std::string blob, ops.ReportBlob(stored.key, aggregate.first_doc));
+  common::v1::Event event;
+  if (!event.ParseFromString(blob)) {
+    return absl::DataLossError(absl::StrCat("stored report of event ", id, " is unreadable; re-index its documents"));
+  }
+  const EventAttributes attributes = EventAttributesOf(event);
+  if (aggregate.first_doc != stored.first_doc || !SameAttributes(attributes, stored.attributes)) {
+    RETURN_IF_ERROR(ChangeAttributes(ops, stored.key, id, stored.attributes, attributes, aggregate.first_doc));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteEvents(EventWriteOps& ops, int64_t doc, const std::vector<EventRow>& events,
+                         const std::set<std::string>& old_ids) {
+  std::map<std::string, const EventRow*> by_id;
+  for (const EventRow& row : events) by_id[row.id] = &row;
+  std::set<std::string> ids = old_ids;
+  for (const auto& [id, row] : by_id) ids.insert(id);
+  for (const std::string& id : ids) {
+    const bool was_reported = old_ids.count(id) > 0;
+    auto it = by_id.find(id);
+    const EventRow* row = it == by_id.end() ? nullptr : it->second;
+    std::optional<EventWriteOps::Stored> stored;
+    for (int attempt = 0;; ++attempt) {
+      ASSIGN_OR_RETURN(stored, ops.Find(id));
+      if (stored || row == nullptr) break;
+      // New: create it from this report alone.
+      ASSIGN_OR_RETURN(std::optional<int64_t> key, ops.Create(*row, doc));
+      if (key) {
+        RETURN_IF_ERROR(ops.AddActorKeys(*key, id, row->attributes));
+        if (HasPair(row->attributes)) {
+          RETURN_IF_ERROR(ops.AdjustPair(row->attributes.source_entity, row->attributes.target_entity, 1));
+        }
+        RETURN_IF_ERROR(ops.AddReports(*key, doc, *row));
+        break;
+      }
+      if (attempt == 2) return absl::AbortedError(absl::StrCat("event ", id, " kept changing while indexing; retry"));
+    }
+    if (!stored) continue;  // created above, or an old report of an event already gone
+    if (was_reported) RETURN_IF_ERROR(ops.RemoveReports(stored->key, doc));
+    if (row != nullptr) RETURN_IF_ERROR(ops.AddReports(stored->key, doc, *row));
+    if (was_reported || row == nullptr) {
+      RETURN_IF_ERROR(Recount(ops, id, *stored));
+      continue;
+    }
+    RETURN_IF_ERROR(ops.AddCounts(stored->key, static_cast<int>(row->mentions.size()), row->confidence));
+    if (doc < stored->first_doc) {
+      RETURN_IF_ERROR(ChangeAttributes(ops, stored->key, id, stored->attributes, row->attributes, doc));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void FinishEvent(common::v1::Event* event) {
+  if (event->mentions_size() == 0) return;
+  event->set_evidence(event->mentions(0).evidence());
+  *event->mutable_span() = event->mentions(0).span();
+}
+
+void FillDocEntities(std::vector<std::pair<int64_t, uint32_t>> pairs, DocEntities* out) {
+  std::sort(pairs.begin(), pairs.end());
+  out->refs_.reserve(pairs.size());
+  size_t documents = 0;
+  for (size_t i = 0; i < pairs.size(); ++i) documents += i == 0 || pairs[i].first != pairs[i - 1].first;
+  const int64_t max_key = pairs.empty() ? 0 : pairs.back().first;
+  const bool dense = !pairs.empty() && pairs.front().first >= 0 && DenseKeys(max_key, documents);
+  if (dense) out->offsets_.assign(max_key + 2, 0);
+  for (size_t i = 0; i < pairs.size();) {
+    const int64_t doc = pairs[i].first;
+    const uint32_t begin = static_cast<uint32_t>(out->refs_.size());
+    for (; i < pairs.size() && pairs[i].first == doc; ++i) out->refs_.push_back(pairs[i].second);
+    if (!dense) out->sparse_[doc] = {begin, static_cast<uint32_t>(out->refs_.size())};
+  }
+  if (dense) {
+    // offsets_[k] = first ref of document k: refs before it, counted.
+    size_t next = 0;
+    for (int64_t key = 0; key <= max_key + 1; ++key) {
+      while (next < pairs.size() && pairs[next].first < key) ++next;
+      out->offsets_[key] = static_cast<uint32_t>(next);
+    }
+  }
+}
+
+void DocFilterInfos::Finish() {
+  int64_t max_key = -1;
+  bool negative = false;
+  for (const auto& [key, info] : loading_) {
+    max_key = std::max(max_key, key);
+    negative = negative || key < 0;
+  }
+  if (!loading_.empty() && !negative && DenseKeys(max_key, loading_.size())) {
+    dense_.assign(max_key + 1, DocFilterInfo{});
+    for (const auto& [key, info] : loading_) dense_[key] = info;
+  } else {
+    for (const auto& [key, info] : loading_) sparse_[key] = info;
+  }
+  loading_.clear();
+  loading_.shrink_to_fit();
+}
+
+std::set<std::string> EventIdsOf(const Document& doc) {
+  std::set<std::string> ids;
+  for (const common::v1::Event& e : doc.events()) ids.insert(e.id());
+  return ids;
 }
 
 // ---- Open ----
@@ -270,6 +597,9 @@ absl::Status ValidateDocument(const Document& document) {
       return absl::InvalidArgumentError(
           absl::StrCat(field, ".type is ", static_cast<int>(e.type()), ": not a known EntityType"));
     }
+  }
+  for (int i = 0; i < document.events_size(); ++i) {
+    RETURN_IF_ERROR(ValidateEvent(document, document.events(i), absl::StrCat("document.events[", i, "]"), length));
   }
   return absl::OkStatus();
 }
@@ -375,6 +705,56 @@ absl::StatusOr<IndexRecord> MakeIndexRecord(const Document& input) {
     row.date_from_text = from_text;
     record.sentences.push_back(std::move(row));
   }
+
+  // Events: one row per id (the first entry's attributes, every entry's
+  // mentions), one mention per sentence (the first).
+  std::map<std::string, EventRow> events;
+  for (const common::v1::Event& e : doc.events()) {
+    auto [it, inserted] = events.try_emplace(e.id());
+    EventRow& row = it->second;
+    if (inserted) {
+      row.id = e.id();
+      row.attributes = EventAttributesOf(e);
+      common::v1::Event stored = e;
+      stored.clear_mentions();
+      stored.clear_num_mentions();
+      stored.clear_num_documents();
+      stored.clear_evidence();
+      stored.clear_span();
+      stored.set_source_entity_id(row.attributes.source_entity);
+      stored.set_target_entity_id(row.attributes.target_entity);
+      stored.mutable_source()->set_entity_id(row.attributes.source_entity);
+      stored.mutable_target()->set_entity_id(row.attributes.target_entity);
+      stored.mutable_source()->set_code(row.attributes.source_code);
+      stored.mutable_target()->set_code(row.attributes.target_code);
+      stored.set_root_code(row.attributes.root_code);
+      if (!stored.SerializeToString(&row.blob)) return absl::InternalError("cannot serialize an event");
+    }
+    for (const common::v1::EventMention& m : e.mentions()) {
+      const int sentence = m.sentence();
+      if (std::any_of(row.mentions.begin(), row.mentions.end(),
+                      [&](const EventMentionRow& r) { return r.sentence == sentence; })) {
+        continue;
+      }
+      EventMentionRow mention;
+      mention.sentence = sentence;
+      mention.begin = m.span().begin();
+      mention.end = m.span().end();
+      mention.evidence = m.evidence().empty() ? SpanText(doc.body(), cp_index, mention.begin, mention.end)
+                                              : m.evidence();
+      mention.trigger = m.trigger();
+      mention.confidence = m.confidence();
+      mention.date = ToPartialDate(m.date());
+      mention.date_from_text = m.date_from_text();
+      row.confidence = std::max(row.confidence, mention.confidence);
+      row.mentions.push_back(std::move(mention));
+    }
+  }
+  for (auto& [id, row] : events) {
+    std::sort(row.mentions.begin(), row.mentions.end(),
+              [](const EventMentionRow& a, const EventMentionRow& b) { return a.sentence < b.sentence; });
+    record.events.push_back(std::move(row));
+  }
   return record;
 }
 
@@ -423,14 +803,21 @@ void IndexStore::CacheSearch(const std::string& key, uint64_t generation,
   cache_[key] = CachedMatches{++cache_clock_, std::move(matches)};
 }
 
-absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::DocFilterInfos(
-    IndexReader& reader, uint64_t generation) {
+absl::StatusOr<std::shared_ptr<const DocFilterInfos>> IndexStore::LoadDocFilterInfos(IndexReader& reader,
+                                                                                     uint64_t generation) {
   {
     absl::MutexLock lock(&doc_info_mu_);
     if (doc_info_ != nullptr && doc_info_generation_ == generation) return doc_info_;
   }
-  ASSIGN_OR_RETURN(DocFilterInfoMap loaded, reader.LoadDocFilterInfos());
-  auto infos = std::make_shared<const DocFilterInfoMap>(std::move(loaded));
+  // One load at a time: readers of the same generation wait for it rather
+  // than each scanning every document.
+  absl::MutexLock load_lock(&doc_info_load_mu_);
+  {
+    absl::MutexLock lock(&doc_info_mu_);
+    if (doc_info_ != nullptr && doc_info_generation_ == generation) return doc_info_;
+  }
+  ASSIGN_OR_RETURN(DocFilterInfos loaded, reader.LoadDocFilterInfos());
+  auto infos = std::make_shared<const DocFilterInfos>(std::move(loaded));
   absl::MutexLock lock(&doc_info_mu_);
   if (doc_info_ == nullptr || doc_info_generation_ <= generation) {
     doc_info_ = infos;
@@ -439,15 +826,242 @@ absl::StatusOr<std::shared_ptr<const IndexStore::DocFilterInfoMap>> IndexStore::
   return infos;
 }
 
+absl::StatusOr<std::shared_ptr<const DocEntities>> IndexStore::LoadDocEntities(IndexReader& reader,
+                                                                               uint64_t generation) {
+  {
+    absl::MutexLock lock(&doc_info_mu_);
+    if (doc_entities_ != nullptr && doc_entities_generation_ == generation) return doc_entities_;
+  }
+  absl::MutexLock load_lock(&doc_info_load_mu_);
+  {
+    absl::MutexLock lock(&doc_info_mu_);
+    if (doc_entities_ != nullptr && doc_entities_generation_ == generation) return doc_entities_;
+  }
+  ASSIGN_OR_RETURN(DocEntities loaded, reader.LoadDocEntities());
+  auto entities = std::make_shared<const DocEntities>(std::move(loaded));
+  absl::MutexLock lock(&doc_info_mu_);
+  if (doc_entities_ == nullptr || doc_entities_generation_ <= generation) {
+    doc_entities_ = entities;
+    doc_entities_generation_ = generation;
+  }
+  return entities;
+}
+
+namespace {
+
+constexpr size_t kMaxSmallCacheEntries = 1024;
+// Facet values kept per field (the largest facet_limit).
+constexpr int kMaxFacetValues = 100;
+
+const char* EntityTypeName(int type) {
+  switch (type) {
+    case common::v1::ENTITY_TYPE_PERSON:
+      return "PERSON";
+    case common::v1::ENTITY_TYPE_ORGANIZATION:
+      return "ORGANIZATION";
+    case common::v1::ENTITY_TYPE_LOCATION:
+      return "LOCATION";
+    case common::v1::ENTITY_TYPE_DATE:
+      return "DATE";
+    case common::v1::ENTITY_TYPE_MISC:
+      return "MISC";
+    default:
+      return nullptr;
+  }
+}
+
+// The `limit` most frequent of `counts` (index -> count), ties by value.
+std::vector<FacetValue> TopValues(const std::vector<int>& counts, int limit,
+                                  const std::function<std::string(size_t)>& value_of) {
+  std::vector<std::pair<int, std::string>> values;
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] > 0) values.emplace_back(counts[i], value_of(i));
+  }
+  const auto better = [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  };
+  const size_t n = std::min(values.size(), static_cast<size_t>(limit));
+  std::partial_sort(values.begin(), values.begin() + n, values.end(), better);
+  values.resize(n);
+  std::vector<FacetValue> out;
+  for (auto& [count, value] : values) out.push_back(FacetValue{value, value, count});
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Facet>> IndexStore::CountFacets(IndexReader& reader, uint64_t generation,
+                                                           const std::string& key, const Matches& matches,
+                                                           const std::vector<FacetField>& fields, int limit) {
+  // Each field's most frequent kMaxFacetValues values (with labels) are
+  // cached per search and generation, so other limits and other pages reuse
+  // them.
+  const auto field_key = [&](FacetField field) { return absl::StrCat(key, "|f=", static_cast<int>(field)); };
+  absl::flat_hash_map<int, std::shared_ptr<const std::vector<FacetValue>>> counted;
+  {
+    absl::MutexLock lock(&small_cache_mu_);
+    if (small_cache_.generation == generation) {
+      for (FacetField field : fields) {
+        auto it = small_cache_.facets.find(field_key(field));
+        if (it != small_cache_.facets.end()) counted[static_cast<int>(field)] = it->second;
+      }
+    }
+  }
+  std::set<FacetField> missing;
+  for (FacetField field : fields) {
+    if (!counted.count(static_cast<int>(field))) missing.insert(field);
+  }
+  if (!missing.empty()) {
+    ASSIGN_OR_RETURN(std::shared_ptr<const DocFilterInfos> infos, LoadDocFilterInfos(reader, generation));
+    std::shared_ptr<const DocEntities> entities;
+    if (missing.count(FacetField::kEntity)) {
+      ASSIGN_OR_RETURN(entities, LoadDocEntities(reader, generation));
+    }
+    const bool want_source = missing.count(FacetField::kSource) > 0;
+    const bool want_type = missing.count(FacetField::kEntityType) > 0;
+    const bool want_month = missing.count(FacetField::kMonth) > 0;
+    // One pass over the matches for every facet.
+    std::vector<int> by_source(infos->sources.size());
+    std::vector<int> by_type(8);
+    absl::flat_hash_map<int32_t, int> by_month;
+    std::vector<int> by_entity(entities ? entities->ids.size() : 0);
+    for (const auto& [doc, score] : matches) {
+      const DocFilterInfo* info = infos->Find(doc);
+      if (info == nullptr) continue;
+      if (want_source) ++by_source[info->source];
+      if (want_type) {
+        for (int type = 1; type < 8; ++type) {
+          if (info->type_mask & (int64_t{1} << type)) ++by_type[type];
+        }
+      }
+      if (want_month && info->month != 0) ++by_month[info->month];
+      if (entities) {
+        const auto [begin, end] = entities->Of(doc);
+        for (const uint32_t* e = begin; e != end; ++e) ++by_entity[*e];
+      }
+    }
+    for (FacetField field : missing) {
+      std::vector<FacetValue> values;
+      switch (field) {
+        case FacetField::kEntity: {
+          values = TopValues(by_entity, kMaxFacetValues, [&](size_t i) { return entities->ids[i]; });
+          std::vector<std::string> ids;
+          for (const FacetValue& value : values) ids.push_back(value.value);
+          ASSIGN_OR_RETURN(auto names, reader.EntityNames(ids));
+          for (FacetValue& value : values) {
+            auto it = names.find(value.value);
+            if (it != names.end()) value.label = it->second;
+          }
+          break;
+        }
+        case FacetField::kEntityType:
+          for (int type = 1; type < 8; ++type) {
+            if (EntityTypeName(type) == nullptr) by_type[type] = 0;
+          }
+          values = TopValues(by_type, kMaxFacetValues,
+                             [](size_t i) { return std::string(EntityTypeName(static_cast<int>(i))); });
+          break;
+        case FacetField::kSource:
+          // The empty source (documents without one) is not a value.
+          for (size_t i = 0; i < infos->sources.size(); ++i) {
+            if (infos->sources[i].empty()) by_source[i] = 0;
+          }
+          values = TopValues(by_source, kMaxFacetValues, [&](size_t i) { return infos->sources[i]; });
+          break;
+        case FacetField::kMonth: {
+          std::vector<int32_t> months;
+          std::vector<int> counts;
+          for (const auto& [month, count] : by_month) {
+            months.push_back(month);
+            counts.push_back(count);
+          }
+          values = TopValues(counts, kMaxFacetValues, [&](size_t i) {
+            char buf[16];
+            std::snprintf(buf, sizeof(buf), "%04d-%02d", months[i] / 100, months[i] % 100);
+            return std::string(buf);
+          });
+          break;
+        }
+        case FacetField::kUnspecified:
+          break;
+      }
+      counted[static_cast<int>(field)] = std::make_shared<const std::vector<FacetValue>>(std::move(values));
+    }
+    absl::MutexLock lock(&small_cache_mu_);
+    if (generation > small_cache_.generation) {
+      small_cache_ = SmallCache{};
+      small_cache_.generation = generation;
+    }
+    if (generation == small_cache_.generation) {
+      if (small_cache_.facets.size() + missing.size() > kMaxSmallCacheEntries) small_cache_.facets.clear();
+      for (FacetField field : missing) small_cache_.facets[field_key(field)] = counted[static_cast<int>(field)];
+    }
+  }
+  std::vector<Facet> facets;
+  for (FacetField field : fields) {
+    Facet facet;
+    facet.field = field;
+    const std::vector<FacetValue>& values = *counted[static_cast<int>(field)];
+    facet.values.assign(values.begin(), values.begin() + std::min(values.size(), static_cast<size_t>(limit)));
+    facets.push_back(std::move(facet));
+  }
+  return facets;
+}
+
+absl::StatusOr<int64_t> IndexStore::CountEvents(IndexReader& reader, uint64_t generation, const std::string& key,
+                                                const EventFilter& filter) {
+  {
+    absl::MutexLock lock(&small_cache_mu_);
+    if (small_cache_.generation == generation) {
+      auto it = small_cache_.counts.find(key);
+      if (it != small_cache_.counts.end()) return it->second;
+    }
+  }
+  ASSIGN_OR_RETURN(int64_t count, reader.CountEvents(filter));
+  absl::MutexLock lock(&small_cache_mu_);
+  if (generation > small_cache_.generation) {
+    small_cache_ = SmallCache{};
+    small_cache_.generation = generation;
+  }
+  if (generation == small_cache_.generation) {
+    if (small_cache_.counts.size() >= kMaxSmallCacheEntries) small_cache_.counts.clear();
+    small_cache_.counts[key] = count;
+  }
+  return count;
+}
+
 // ---- Search ----
 
 namespace {
 
 // What a search selects, for page-token fingerprints and cache keys.
 std::string DescribeSearch(const ParsedQuery& parsed, const SearchFilter& filter) {
+  std::string sources;
+  for (const std::string& source : filter.sources) absl::StrAppend(&sources, source.size(), ":", source, ",");
   return absl::StrCat("q=", parsed.fts_expression, "|e=", absl::StrJoin(filter.entity_ids, ","),
                       "|t=", filter.type_mask, "|d=", filter.range.active ? filter.range.from_key : 0, "-",
-                      filter.range.active ? filter.range.to_key : 0);
+                      filter.range.active ? filter.range.to_key : 0, "|s=", sources);
+}
+
+constexpr int kMaxFacets = 16;
+
+// Newest / oldest first by publication date, documents without a year
+// last; ties by first-indexed order in the same direction.
+void SortByDate(Matches* matches, const DocFilterInfos& infos, bool newest) {
+  std::vector<std::pair<int32_t, std::pair<int64_t, double>>> keyed;
+  keyed.reserve(matches->size());
+  for (const auto& match : *matches) {
+    const DocFilterInfo* info = infos.Find(match.first);
+    keyed.push_back({info == nullptr ? 0 : info->published_key, match});
+  }
+  std::sort(keyed.begin(), keyed.end(), [newest](const auto& a, const auto& b) {
+    const bool a_dated = a.first >= 10000;
+    const bool b_dated = b.first >= 10000;
+    if (a_dated != b_dated) return a_dated;
+    if (a.first != b.first) return newest ? a.first > b.first : a.first < b.first;
+    return newest ? a.second.first > b.second.first : a.second.first < b.second.first;
+  });
+  for (size_t i = 0; i < keyed.size(); ++i) (*matches)[i] = keyed[i].second;
 }
 
 }  // namespace
@@ -473,21 +1087,62 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
     filter.type_mask |= int64_t{1} << type;
   }
   ASSIGN_OR_RETURN(filter.range, MakeDateRange(query.date_from, query.date_to));
+  if (query.sources.size() > static_cast<size_t>(kMaxSearchSources)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sources has ", query.sources.size(), " values; at most ", kMaxSearchSources));
+  }
+  for (size_t i = 0; i < query.sources.size(); ++i) {
+    const std::string& source = query.sources[i];
+    if (source.empty() || source.size() > 1024 || !IsValidUtf8(source) || source.find('\0') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sources[", i, "] is not a source: give publishers as search hits show them, e.g. \"Xinhua\""));
+    }
+    filter.sources.insert(source);
+  }
+  const int sort_value = static_cast<int>(query.sort);
+  if (sort_value < 0 || sort_value > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sort is ", sort_value, ": give RELEVANCE, NEWEST or OLDEST, or leave it unset"));
+  }
+  SearchSort sort = query.sort;
+  if (sort == SearchSort::kDefault || (sort == SearchSort::kRelevance && parsed.empty())) {
+    sort = parsed.empty() ? SearchSort::kNewest : SearchSort::kRelevance;
+  }
+  if (query.facets.size() > static_cast<size_t>(kMaxFacets)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("facets has ", query.facets.size(), " values; at most ", kMaxFacets));
+  }
+  for (size_t i = 0; i < query.facets.size(); ++i) {
+    const int field = static_cast<int>(query.facets[i]);
+    if (field < 1 || field > 4) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("facets[", i, "] is ", field, ": give ENTITY, ENTITY_TYPE, SOURCE or MONTH"));
+    }
+  }
+  if (query.facet_limit < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("facet_limit is ", query.facet_limit,
+                                                   ": give a positive number, or 0 for the default (10)"));
+  }
+  const int facet_limit = ClampPageSize(query.facet_limit, 10, 100);
   if (parsed.empty() && !filter.active()) {
     return absl::InvalidArgumentError(
         "nothing to search for: give words in query, or at least one filter (entity_ids, entity_types, "
-        "date_from/date_to)");
+        "date_from/date_to, sources)");
   }
   const int page_size = ClampPageSize(query.page_size, 10, 100);
   const std::string description = DescribeSearch(parsed, filter);
-  const uint64_t fingerprint = Fnv1a64(description);
+  // The list's natural order: relevance with text, newest first without.
+  const bool resort = parsed.empty() ? sort == SearchSort::kOldest : sort != SearchSort::kRelevance;
+  const std::string sorted_key = absl::StrCat(description, "|o=", static_cast<int>(sort));
+  const uint64_t fingerprint = Fnv1a64(resort ? sorted_key : description);
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "search", fingerprint));
 
   // Phase 1: every matching document, ranked (cached per generation). Where
   // the backend prefers it, a text search with filters filters the
   // unfiltered ranked list (shared with unfiltered searches in the cache) in
   // memory: one index range scan per filter entity and a per-generation map
-  // of document dates and types, instead of probes for every text match.
+  // of document dates, types and sources, instead of probes for every text
+  // match.
   const bool filter_in_memory = !parsed.empty() && filter.active() && backend_->FilterTextMatchesInMemory();
   const std::string unfiltered_key = DescribeSearch(parsed, SearchFilter{});
   SearchPage page;
@@ -505,13 +1160,15 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
       return std::make_shared<const Matches>(std::move(matches));
     };
     std::shared_ptr<const Matches> matches;
-    if (!filter_in_memory) {
+    if (resort) matches = CachedSearch(sorted_key, generation);
+    const bool sorted_already = matches != nullptr;
+    if (matches == nullptr && !filter_in_memory) {
       matches = CachedSearch(description, generation);
       if (!matches) {
         ASSIGN_OR_RETURN(matches, rank(filter));
         CacheSearch(description, generation, matches);
       }
-    } else {
+    } else if (matches == nullptr) {
       std::shared_ptr<const Matches> unfiltered = CachedSearch(unfiltered_key, generation);
       if (!unfiltered) {
         ASSIGN_OR_RETURN(unfiltered, rank(SearchFilter{}));
@@ -524,9 +1181,11 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
       // Smallest first: most matches are rejected by the first check.
       std::sort(entity_docs.begin(), entity_docs.end(),
                 [](const auto& a, const auto& b) { return a.size() < b.size(); });
-      std::shared_ptr<const DocFilterInfoMap> infos;
-      if (filter.type_mask != 0 || filter.range.active) {
-        ASSIGN_OR_RETURN(infos, DocFilterInfos(reader, generation));
+      std::shared_ptr<const DocFilterInfos> infos;
+      std::vector<bool> source_ok;
+      if (filter.type_mask != 0 || filter.range.active || !filter.sources.empty()) {
+        ASSIGN_OR_RETURN(infos, LoadDocFilterInfos(reader, generation));
+        for (const std::string& source : infos->sources) source_ok.push_back(filter.sources.count(source) > 0);
       }
       auto filtered = std::make_shared<Matches>();
       for (const auto& match : *unfiltered) {
@@ -539,21 +1198,34 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
         }
         if (!keep) continue;
         if (infos != nullptr) {
-          auto it = infos->find(match.first);
-          if (it == infos->end()) continue;  // cannot happen: same generation
-          const DocFilterInfo& info = it->second;
+          const DocFilterInfo* found = infos->Find(match.first);
+          if (found == nullptr) continue;  // cannot happen: same generation
+          const DocFilterInfo& info = *found;
           if ((info.type_mask & filter.type_mask) != filter.type_mask) continue;
           if (filter.range.active && (info.published_lo == 0 || info.published_hi < filter.range.from_key ||
                                       info.published_lo > filter.range.to_key)) {
             continue;
           }
+          if (!filter.sources.empty() && !source_ok[info.source]) continue;
         }
         filtered->push_back(match);
       }
-      // Not cached: filtering the cached ranked list again costs well under
-      // a millisecond, and caching every filter combination would evict the
-      // ranked lists that are expensive to rebuild.
+      // Not cached (unless re-sorted below): filtering the cached ranked
+      // list again costs well under a millisecond, and caching every filter
+      // combination would evict the ranked lists that are expensive to
+      // rebuild.
       matches = std::move(filtered);
+    }
+    if (resort && !sorted_already) {
+      ASSIGN_OR_RETURN(std::shared_ptr<const DocFilterInfos> infos, LoadDocFilterInfos(reader, generation));
+      auto sorted = std::make_shared<Matches>(*matches);
+      SortByDate(sorted.get(), *infos, sort == SearchSort::kNewest);
+      matches = std::move(sorted);
+      CacheSearch(sorted_key, generation, matches);
+    }
+    if (!query.facets.empty()) {
+      ASSIGN_OR_RETURN(page.facets,
+                       CountFacets(reader, generation, description, *matches, query.facets, facet_limit));
     }
 
     page.total_size = static_cast<int>(matches->size());
@@ -587,6 +1259,28 @@ absl::StatusOr<SearchPage> IndexStore::Search(const SearchQuery& query) {
 
 // ---- Profile and related ----
 
+namespace {
+
+// The related entities of `rows` with pmi and score, `entity_documents`
+// the documents of the requested entity and `documents` all indexed ones.
+std::vector<RelatedEntity> FinishRelated(std::vector<RelatedRow> rows, int64_t entity_documents,
+                                         int64_t documents) {
+  std::vector<RelatedEntity> related;
+  related.reserve(rows.size());
+  for (RelatedRow& row : rows) {
+    RelatedEntity r = std::move(row.entity);
+    r.score = r.sentence_count + 0.25 * r.document_count;
+    if (entity_documents > 0 && row.other_documents > 0 && documents > 0 && r.document_count > 0) {
+      r.pmi = std::log2(static_cast<double>(documents) * r.document_count /
+                        (static_cast<double>(entity_documents) * static_cast<double>(row.other_documents)));
+    }
+    related.push_back(std::move(r));
+  }
+  return related;
+}
+
+}  // namespace
+
 absl::StatusOr<EntityProfile> IndexStore::GetEntityProfile(const std::string& entity_id, int related_limit) {
   RETURN_IF_ERROR(CheckEntityId(entity_id, "entity_id"));
   if (related_limit < 0) {
@@ -608,8 +1302,11 @@ absl::StatusOr<EntityProfile> IndexStore::GetEntityProfile(const std::string& en
     profile.name = name_type ? name_type->first : entity_id;
     profile.type = name_type ? name_type->second : common::v1::ENTITY_TYPE_UNSPECIFIED;
     ASSIGN_OR_RETURN(profile.aliases, reader.Aliases(entity_id, kMaxAliases));
-    ASSIGN_OR_RETURN(profile.related,
-                     reader.Related(entity_id, common::v1::ENTITY_TYPE_UNSPECIFIED, limit, /*offset=*/0));
+    ASSIGN_OR_RETURN(std::vector<RelatedRow> rows,
+                     reader.Related(entity_id, common::v1::ENTITY_TYPE_UNSPECIFIED, RelatedOrder::kDocuments,
+                                    /*min_documents=*/1, limit, /*offset=*/0));
+    ASSIGN_OR_RETURN(int64_t documents, reader.DocumentCount());
+    profile.related = FinishRelated(std::move(rows), stats.documents, documents);
     return absl::OkStatus();
   }));
   return profile;
@@ -627,16 +1324,31 @@ absl::StatusOr<RelatedPage> IndexStore::Related(const RelatedQuery& query) {
         "type is DATE, but dates are not entities: give PERSON, ORGANIZATION, LOCATION, MISC or leave it "
         "unset");
   }
+  const int order_value = static_cast<int>(query.order);
+  if (order_value < 0 || order_value > 4) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order is ", order_value, ": give DOCUMENTS, SCORE, PMI or EVENTS, or leave it unset (DOCUMENTS)"));
+  }
+  const RelatedOrder order = query.order == RelatedOrder::kDefault ? RelatedOrder::kDocuments : query.order;
+  if (query.min_documents < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("min_documents is ", query.min_documents,
+                                                   ": give a positive number, or 0 for the default (1)"));
+  }
+  const int min_documents = std::max(1, query.min_documents);
   const int page_size = ClampPageSize(query.page_size, 20, 200);
-  const uint64_t fingerprint = Fnv1a64(absl::StrCat("e=", query.entity_id, "|t=", type));
+  const uint64_t fingerprint = Fnv1a64(absl::StrCat("e=", query.entity_id, "|t=", type, "|o=",
+                                                    static_cast<int>(order), "|m=", min_documents));
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "related", fingerprint));
 
   RelatedPage page;
   RETURN_IF_ERROR(backend_->Read([&](IndexReader& reader) -> absl::Status {
     page = RelatedPage{};
-    ASSIGN_OR_RETURN(bool mentioned, reader.EntityIsMentioned(query.entity_id));
-    if (!mentioned) return NoDocumentMentions(query.entity_id);
-    ASSIGN_OR_RETURN(page.related, reader.Related(query.entity_id, query.type, page_size + 1, offset));
+    ASSIGN_OR_RETURN(int64_t entity_documents, reader.EntityDocumentCount(query.entity_id));
+    if (entity_documents == 0) return NoDocumentMentions(query.entity_id);
+    ASSIGN_OR_RETURN(std::vector<RelatedRow> rows,
+                     reader.Related(query.entity_id, query.type, order, min_documents, page_size + 1, offset));
+    ASSIGN_OR_RETURN(int64_t documents, reader.DocumentCount());
+    page.related = FinishRelated(std::move(rows), entity_documents, documents);
     if (static_cast<int>(page.related.size()) > page_size) {
       page.related.resize(page_size);
       page.next_page_token = EncodePageToken("related", fingerprint, offset + page_size);
@@ -647,6 +1359,101 @@ absl::StatusOr<RelatedPage> IndexStore::Related(const RelatedQuery& query) {
 }
 
 // ---- Timeline ----
+
+namespace {
+
+constexpr int kEventBatch = 256;
+// Mentions per timeline event: its items appear twice in a response (items
+// and days), so they stay small.
+constexpr int kMaxTimelineEventMentions = 5;
+constexpr int kMaxUndatedEvents = 5000;
+
+// Reads the events of a filter in list order, a batch at a time.
+class EventCursor {
+ public:
+  EventCursor(IndexReader& reader, const EventFilter& filter) : reader_(reader), filter_(filter) {}
+
+  // The next event, nullptr at the end; the status of a failed read.
+  absl::StatusOr<const EventRef*> Peek() {
+    if (pos_ < batch_.size()) return &batch_[pos_];
+    if (done_) return nullptr;
+    const EventRef last = batch_.empty() ? EventRef{} : batch_.back();
+    ASSIGN_OR_RETURN(batch_, reader_.ScanEvents(filter_, started_ ? &last : nullptr, 0, kEventBatch));
+    started_ = true;
+    pos_ = 0;
+    done_ = static_cast<int>(batch_.size()) < kEventBatch;
+    if (batch_.empty()) return nullptr;
+    return &batch_[0];
+  }
+  void Next() { ++pos_; }
+
+ private:
+  IndexReader& reader_;
+  const EventFilter& filter_;
+  std::vector<EventRef> batch_;
+  size_t pos_ = 0;
+  bool started_ = false;
+  bool done_ = false;
+};
+
+// One timeline item before its details are read.
+struct Slot {
+  bool event = false;
+  TimelineRef sentence;
+  EventRef ref;
+};
+
+TimelineItem EventItem(EventDetail detail) {
+  TimelineItem item;
+  item.date = ToPartialDate(detail.event.date());
+  item.date_from_text = detail.event.date_from_text();
+  if (detail.event.mentions_size() > 0) item.document_id = detail.event.mentions(0).document_id();
+  item.title = std::move(detail.first_title);
+  item.text = detail.event.evidence();
+  item.event = std::move(detail.event);
+  return item;
+}
+
+// The items of `slots` with their details, in order.
+absl::StatusOr<std::vector<TimelineItem>> ReadItems(IndexReader& reader, const std::vector<Slot>& slots) {
+  std::vector<TimelineRef> sentences;
+  std::vector<int64_t> events;
+  for (const Slot& slot : slots) {
+    if (slot.event) {
+      events.push_back(slot.ref.event);
+    } else {
+      sentences.push_back(slot.sentence);
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<TimelineItem> sentence_items, reader.TimelineItems(sentences));
+  ASSIGN_OR_RETURN(std::vector<EventDetail> event_details, reader.Events(events, kMaxTimelineEventMentions));
+  // Items that vanished between the reads of one snapshot cannot exist;
+  // keep whatever came back, in order.
+  std::vector<TimelineItem> items;
+  size_t s = 0;
+  size_t e = 0;
+  for (const Slot& slot : slots) {
+    if (slot.event && e < event_details.size()) {
+      items.push_back(EventItem(std::move(event_details[e++])));
+    } else if (!slot.event && s < sentence_items.size()) {
+      items.push_back(std::move(sentence_items[s++]));
+    }
+  }
+  return items;
+}
+
+std::vector<TimelineDay> GroupByDay(const std::vector<TimelineItem>& items) {
+  std::vector<TimelineDay> days;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (days.empty() || !(days.back().date == items[i].date)) {
+      days.push_back(TimelineDay{items[i].date, static_cast<int>(i), static_cast<int>(i)});
+    }
+    days.back().end = static_cast<int>(i) + 1;
+  }
+  return days;
+}
+
+}  // namespace
 
 absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
   if (query.entity_ids.empty()) {
@@ -667,16 +1474,26 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
   if (query.max_items_per_document_date < 0) {
     return absl::InvalidArgumentError("max_items_per_document_date must be 0 (no limit) or positive");
   }
+  const int kind_value = static_cast<int>(query.kind);
+  if (kind_value < 0 || kind_value > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("kind is ", kind_value, ": give ALL, EVENTS or MENTIONS, or leave it unset (ALL)"));
+  }
+  const TimelineKind kind = query.kind == TimelineKind::kDefault ? TimelineKind::kAll : query.kind;
   ASSIGN_OR_RETURN(DateRange range, MakeDateRange(query.date_from, query.date_to));
   const int page_size = ClampPageSize(query.page_size, 50, 500);
   const int cap = query.max_items_per_document_date == 0 ? std::numeric_limits<int>::max()
                                                          : query.max_items_per_document_date;
   std::vector<std::string> sorted_ids = entity_ids;
   std::sort(sorted_ids.begin(), sorted_ids.end());
-  const uint64_t fingerprint =
-      Fnv1a64(absl::StrCat("e=", absl::StrJoin(sorted_ids, ","), "|d=", range.active ? range.from_key : 0,
-                           "-", range.active ? range.to_key : 0, "|c=", cap));
+  const uint64_t fingerprint = Fnv1a64(absl::StrCat(
+      "e=", absl::StrJoin(sorted_ids, ","), "|d=", range.active ? range.from_key : 0, "-",
+      range.active ? range.to_key : 0, "|c=", cap, "|k=", static_cast<int>(kind)));
   ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "timeline", fingerprint));
+
+  const bool want_sentences = kind != TimelineKind::kEvents;
+  // An event has two actors: with more entities no event has them all.
+  const bool want_events = kind != TimelineKind::kMentions && entity_ids.size() <= 2;
 
   TimelinePage page;
   RETURN_IF_ERROR(backend_->Read([&](IndexReader& reader) -> absl::Status {
@@ -697,6 +1514,15 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
     for (const std::string& id : entity_ids) {
       if (id != driver) other_ids.push_back(id);
     }
+    // Events: the driver's, with the other entity on the other side.
+    EventFilter dated_events;
+    dated_events.actor = EventActorFilter{true, driver};
+    if (!other_ids.empty()) dated_events.other = EventActorFilter{true, other_ids[0]};
+    EventFilter undated_events = dated_events;
+    dated_events.range = range;
+    dated_events.order_lo = 10000;
+    dated_events.order_hi = kUndatedOrderBase - 1;
+    undated_events.order_lo = kUndatedOrderBase;
     // Streams the sentences mentioning every entity with date_key in [lo,
     // hi], keeping those in the date range and within the
     // per-document-and-date cap; stops when `visit` returns false.
@@ -719,39 +1545,226 @@ absl::StatusOr<TimelinePage> IndexStore::Timeline(const TimelineQuery& query) {
       });
     };
 
-    // Dated items (a known year: date_key >= 10000), from `offset`.
-    std::vector<TimelineRef> dated;
+    // Dated items (a known year), events and sentences merged by date
+    // (events first on a date), from `offset`.
+    std::vector<Slot> dated;
     {
-      const int lo = range.active ? std::max(10000, range.from_key / 10000 * 10000) : 10000;
-      const int hi = range.active ? range.to_key : std::numeric_limits<int>::max();
       int64_t seen = 0;
-      RETURN_IF_ERROR(stream(lo, hi, [&](const TimelineRef& ref) {
+      const auto take = [&](Slot slot) {
         if (seen++ < offset) return true;
-        dated.push_back(ref);
+        dated.push_back(std::move(slot));
         return static_cast<int>(dated.size()) <= page_size;
-      }));
+      };
+      EventCursor events(reader, dated_events);
+      absl::Status event_status;
+      bool more = true;
+      // Emits the events dated up to `key`; false to stop.
+      const auto events_until = [&](int key) {
+        if (!want_events) return true;
+        while (true) {
+          absl::StatusOr<const EventRef*> next = events.Peek();
+          if (!next.ok()) {
+            event_status = next.status();
+            return false;
+          }
+          if (*next == nullptr || (*next)->order_key > key) return true;
+          Slot slot;
+          slot.event = true;
+          slot.ref = **next;
+          events.Next();
+          if (!take(std::move(slot))) return false;
+        }
+      };
+      if (want_sentences) {
+        const int lo = range.active ? std::max(10000, range.from_key / 10000 * 10000) : 10000;
+        const int hi = range.active ? range.to_key : std::numeric_limits<int>::max();
+        RETURN_IF_ERROR(stream(lo, hi, [&](const TimelineRef& ref) {
+          if (!events_until(ref.date_key)) return more = false;
+          Slot slot;
+          slot.sentence = ref;
+          return more = take(std::move(slot));
+        }));
+      }
+      if (more) events_until(std::numeric_limits<int>::max());
+      RETURN_IF_ERROR(event_status);
     }
     if (static_cast<int>(dated.size()) > page_size) {
       dated.pop_back();
       page.next_page_token = EncodePageToken("timeline", fingerprint, offset + page_size);
     }
     // Undated items (no year), on the first page, in document order.
-    std::vector<TimelineRef> undated;
+    std::vector<Slot> undated;
     if (offset == 0) {
-      RETURN_IF_ERROR(stream(0, 9999, [&](const TimelineRef& ref) {
-        undated.push_back(ref);
-        return true;
-      }));
-      std::sort(undated.begin(), undated.end(), [](const TimelineRef& a, const TimelineRef& b) {
-        return a.doc != b.doc ? a.doc < b.doc : a.sentence < b.sentence;
+      if (want_sentences) {
+        RETURN_IF_ERROR(stream(0, 9999, [&](const TimelineRef& ref) {
+          Slot slot;
+          slot.sentence = ref;
+          undated.push_back(std::move(slot));
+          return true;
+        }));
+      }
+      if (want_events) {
+        ASSIGN_OR_RETURN(std::vector<EventRef> refs,
+                         reader.ScanEvents(undated_events, nullptr, 0, kMaxUndatedEvents));
+        for (EventRef& ref : refs) {
+          Slot slot;
+          slot.event = true;
+          slot.ref = std::move(ref);
+          undated.push_back(std::move(slot));
+        }
+      }
+      std::stable_sort(undated.begin(), undated.end(), [](const Slot& a, const Slot& b) {
+        const int64_t a_doc = a.event ? a.ref.first_doc : a.sentence.doc;
+        const int64_t b_doc = b.event ? b.ref.first_doc : b.sentence.doc;
+        if (a_doc != b_doc) return a_doc < b_doc;
+        if (a.event != b.event) return a.event;
+        return a.event ? a.ref.id < b.ref.id : a.sentence.sentence < b.sentence.sentence;
       });
       if (static_cast<int>(undated.size()) > page_size) undated.resize(page_size);
     }
-    ASSIGN_OR_RETURN(page.items, reader.TimelineItems(dated));
-    ASSIGN_OR_RETURN(page.undated, reader.TimelineItems(undated));
+    ASSIGN_OR_RETURN(page.items, ReadItems(reader, dated));
+    ASSIGN_OR_RETURN(page.undated, ReadItems(reader, undated));
+    page.days = GroupByDay(page.items);
     return absl::OkStatus();
   }));
   return page;
+}
+
+// ---- Events ----
+
+namespace {
+
+constexpr int kExportChunk = 200;
+constexpr size_t kMaxEventPageBytes = size_t{3} << 20;
+
+// The actor filter `value` names (`field` for messages).
+absl::StatusOr<EventActorFilter> ParseActor(const std::string& value, const std::string& field) {
+  EventActorFilter actor;
+  if (value.find(':') != std::string::npos) {
+    RETURN_IF_ERROR(CheckEntityId(value, field));
+    actor.entity = true;
+    actor.value = value;
+    return actor;
+  }
+  actor.value = UpperAscii(value);
+  if (actor.value.size() > 64 || !IsActorCode(actor.value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, " is \"", value,
+        "\": give an entity id (\"person:jiang-zemin\") or an actor code prefix of letters and digits (\"CHN\", "
+        "\"CHNGOV\")"));
+  }
+  return actor;
+}
+
+// Checks `query` and makes its filter and a description of it (for page
+// tokens and caches).
+absl::StatusOr<std::pair<EventFilter, std::string>> MakeEventFilter(const EventQuery& query) {
+  EventFilter filter;
+  if (query.side < 0 || query.side > 3) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("side is ", query.side, ": give ANY, SOURCE or TARGET, or leave it unset"));
+  }
+  filter.side = query.side <= 1 ? 0 : query.side;
+  if (query.actor.empty()) {
+    if (filter.side != 0) {
+      return absl::InvalidArgumentError(
+          "side is set but actor is empty: give the actor (entity id or actor code) whose side to match");
+    }
+    if (!query.other_actor.empty()) {
+      return absl::InvalidArgumentError(
+          "other_actor is set but actor is empty: give both actors, or put the one actor in actor");
+    }
+  } else {
+    ASSIGN_OR_RETURN(filter.actor, ParseActor(query.actor, "actor"));
+  }
+  if (!query.other_actor.empty()) {
+    ASSIGN_OR_RETURN(filter.other, ParseActor(query.other_actor, "other_actor"));
+  }
+  const std::string& prefix = query.cameo_prefix;
+  if (!prefix.empty() && (prefix.size() < 2 || prefix.size() > 4 || !AllDigits(prefix))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cameo_prefix is \"", prefix, "\": give 2 to 4 digits of a CAMEO code, e.g. \"04\" or \"042\""));
+  }
+  filter.cameo_prefix = prefix;
+  if (query.quad_class < 0 || query.quad_class > 4) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "quad_class is ", query.quad_class,
+        ": give 1 (verbal cooperation), 2 (material cooperation), 3 (verbal conflict), 4 (material conflict) or "
+        "0 for any"));
+  }
+  filter.quad_class = query.quad_class;
+  ASSIGN_OR_RETURN(filter.range, MakeDateRange(query.date_from, query.date_to));
+  if (query.document_id.size() > 256 || !IsValidUtf8(query.document_id) ||
+      query.document_id.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("document_id is not a document id");
+  }
+  filter.document_id = query.document_id;
+  const auto actor_text = [](const std::optional<EventActorFilter>& a) {
+    return a ? absl::StrCat(a->entity ? "e" : "c", a->value.size(), ":", a->value) : std::string("-");
+  };
+  std::string description = absl::StrCat(
+      "a=", actor_text(filter.actor), "|s=", filter.side, "|o=", actor_text(filter.other), "|c=", filter.cameo_prefix,
+      "|q=", filter.quad_class, "|d=", filter.range.active ? filter.range.from_key : 0, "-",
+      filter.range.active ? filter.range.to_key : 0, "|doc=", filter.document_id.size(), ":", filter.document_id);
+  return std::make_pair(std::move(filter), std::move(description));
+}
+
+}  // namespace
+
+absl::StatusOr<EventPage> IndexStore::ListEvents(const EventQuery& query) {
+  ASSIGN_OR_RETURN(auto made, MakeEventFilter(query));
+  const auto& [filter, description] = made;
+  RETURN_IF_ERROR(CheckPageSize(query.page_size));
+  const int page_size = ClampPageSize(query.page_size, 50, 500);
+  const uint64_t fingerprint = Fnv1a64(description);
+  ASSIGN_OR_RETURN(int64_t offset, DecodePageToken(query.page_token, "events", fingerprint));
+  EventPage page;
+  RETURN_IF_ERROR(backend_->Read([&](IndexReader& reader) -> absl::Status {
+    page = EventPage{};
+    ASSIGN_OR_RETURN(const uint64_t generation, reader.Generation());
+    ASSIGN_OR_RETURN(int64_t total, CountEvents(reader, generation, description, filter));
+    page.total_size = static_cast<int>(total);
+    if (offset >= total) return absl::OkStatus();
+    ASSIGN_OR_RETURN(std::vector<EventRef> refs, reader.ScanEvents(filter, nullptr, offset, page_size));
+    std::vector<int64_t> keys;
+    for (const EventRef& ref : refs) keys.push_back(ref.event);
+    ASSIGN_OR_RETURN(std::vector<EventDetail> details, reader.Events(keys, kMaxEventMentions));
+    // A page stays well under gRPC's default 4 MiB message limit: one with
+    // many long mentions ends early, and the token continues after it.
+    size_t bytes = 0;
+    for (EventDetail& detail : details) {
+      bytes += detail.event.ByteSizeLong();
+      if (bytes > kMaxEventPageBytes && !page.events.empty()) break;
+      page.events.push_back(std::move(detail.event));
+    }
+    const int64_t next = offset + static_cast<int64_t>(page.events.size());
+    if (next < total) page.next_page_token = EncodePageToken("events", fingerprint, next);
+    return absl::OkStatus();
+  }));
+  return page;
+}
+
+absl::Status IndexStore::ExportEvents(const EventQuery& query,
+                                      const std::function<bool(const common::v1::Event&)>& emit) {
+  ASSIGN_OR_RETURN(auto made, MakeEventFilter(query));
+  const EventFilter& filter = made.first;
+  std::optional<EventRef> last;
+  while (true) {
+    std::vector<EventDetail> details;
+    std::vector<EventRef> refs;
+    RETURN_IF_ERROR(backend_->Read([&](IndexReader& reader) -> absl::Status {
+      ASSIGN_OR_RETURN(refs, reader.ScanEvents(filter, last ? &*last : nullptr, 0, kExportChunk));
+      std::vector<int64_t> keys;
+      for (const EventRef& ref : refs) keys.push_back(ref.event);
+      ASSIGN_OR_RETURN(details, reader.Events(keys, kMaxEventMentions));
+      return absl::OkStatus();
+    }));
+    for (const EventDetail& detail : details) {
+      if (!emit(detail.event)) return absl::CancelledError("the export was cancelled by the client");
+    }
+    if (static_cast<int>(refs.size()) < kExportChunk) return absl::OkStatus();
+    last = refs.back();
+  }
 }
 
 // ---- Documents ----

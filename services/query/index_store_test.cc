@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <random>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/pg_testing.h"
+#include "libs/common/postgres.h"
 #include "libs/common/sqlite.h"
 #include "pqxx/pqxx"
 #include "services/query/test_documents.h"
@@ -873,7 +875,7 @@ TEST_P(IndexStoreBackendTest, StoresOpeningTogetherMigrateOnce) {
   }
   for (auto& thread : threads) thread.join();
   for (const absl::Status& status : statuses) EXPECT_TRUE(status.ok()) << status;
-  EXPECT_EQ(CountRows(GetParam(), location, "schema_migrations"), 1);
+  EXPECT_EQ(CountRows(GetParam(), location, "schema_migrations"), 2);  // one row per migration
   ASSERT_TRUE(stores[0] != nullptr && stores[3] != nullptr);
   ASSERT_TRUE(stores[0]->Index(CafeDocument()).ok());
   SearchQuery query;
@@ -970,24 +972,34 @@ INSTANTIATE_TEST_SUITE_P(Backends, IndexStoreTest, ::testing::ValuesIn(::dossier
 INSTANTIATE_TEST_SUITE_P(Backends, IndexStoreBackendTest,
                          ::testing::ValuesIn(::dossier::testing::AllBackends()), BackendTestName);
 
-// Load test: DOSSIER_QUERY_PERF=1 to run (10,000 documents, 8 clients).
+// Load test: DOSSIER_QUERY_PERF=1 to run (DOSSIER_QUERY_PERF_DOCS documents,
+// default 10,000, two events each; 8 clients).
 TEST(IndexStorePerfTest, SearchAndProfileLatency) {
   if (std::getenv("DOSSIER_QUERY_PERF") == nullptr) GTEST_SKIP() << "set DOSSIER_QUERY_PERF=1 to run";
-  const int kDocs = 10000;
-  // DOSSIER_QUERY_PERF_DB=<file> keeps the generated index between runs.
+  const char* docs_env = std::getenv("DOSSIER_QUERY_PERF_DOCS");
+  const int kDocs = docs_env ? std::atoi(docs_env) : 10000;
+  // DOSSIER_QUERY_PERF_DB=<file or postgresql:// URL> keeps the generated index between runs.
   const char* kept = std::getenv("DOSSIER_QUERY_PERF_DB");
   IndexStoreOptions options{.reader_connections = 8};
   if (std::getenv("DOSSIER_QUERY_PERF_NOCACHE")) options.search_cache_entries = 0;
-  auto opened = IndexStore::Open(kept ? std::string(kept) : FreshDbPath(), options);
-  ASSERT_TRUE(opened.ok());
+  auto opened = IndexStore::OpenFromFlag(kept && pg::IsPostgresUrl(kept) ? std::string(kept) : std::string(),
+                                         kept && !pg::IsPostgresUrl(kept) ? std::string(kept) : FreshDbPath(),
+                                         options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
   IndexStore* store = opened->get();
   std::mt19937 rng(42);
   std::vector<std::string> vocabulary;
   for (int i = 0; i < 5000; ++i) vocabulary.push_back("w" + std::to_string(i));
   const std::vector<std::string> common_words = {"the",    "and",   "president", "china",
                                                  "russia", "talks", "security"};
+  const std::vector<std::string> sources = {"Xinhua", "Itar-Tass", "People's Daily", "Reuters", "AP",
+                                            "AFP",    "BBC",       "Tass",           "Kyodo",   "Yonhap"};
+  const std::vector<std::string> countries = {"CHN", "RUS", "USA", "JPN", "KOR", "IND", "FRA", "GBR"};
+  const std::vector<std::string> sectors = {"GOV", "MIL", "BUS", ""};
+  const std::vector<std::string> codes = {"040", "041", "042", "043", "036", "057", "111", "112", "150", "190"};
   std::vector<std::string> entity_ids;
   for (int i = 0; i < 600; ++i) entity_ids.push_back("person:e" + std::to_string(i));
+  const auto actor_code = [&](int e) { return countries[e % 8] + sectors[e / 8 % 4]; };
   auto zipf = [&](int n) {  // rough Zipf: index ~ n^(u^2)
     std::uniform_real_distribution<double> u(0, 1);
     const double x = u(rng);
@@ -997,7 +1009,8 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
     const auto start_index = std::chrono::steady_clock::now();
     for (int d = 0; d < kDocs; ++d) {
       DocBuilder b("d-" + std::to_string(d), "Title " + vocabulary[zipf(5000)] + " " + common_words[d % 7],
-                   1995 + d % 10, 1 + d % 12, 1 + d % 28);
+                   1995 + d % 10, 1 + d % 12, 1 + d % 28, sources[d % 10]);
+      std::vector<std::vector<int>> sentence_entities;
       for (int s = 0; s < 15; ++s) {
         std::string text;
         std::vector<int> ents;
@@ -1017,8 +1030,30 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
         for (int e : ents) {
           b.Entity("Name" + std::to_string(e) + " ", entity_ids[e], kPerson, "Name " + std::to_string(e));
         }
+        sentence_entities.push_back(ents);
       }
-      ASSERT_TRUE(store->Index(b.Build()).ok());
+      Document doc = b.Build();
+      // Two events per document between the first two actors of a sentence;
+      // a few hundred distinct dates, so events repeat across documents.
+      for (int k = 0; k < 2; ++k) {
+        const int s = (d * 7 + k * 5) % 15;
+        const std::vector<int>& ents = sentence_entities[s];
+        if (ents.size() < 2 || ents[0] == ents[1]) continue;
+        const std::string code = codes[(d + k) % codes.size()];
+        const int year = 1995 + d % 10;
+        const int month = 1 + d / 10 % 12;
+        const int day = 1 + d / 120 % 28;
+        AddEvent(&doc, "ev-" + std::to_string(ents[0]) + "-" + std::to_string(ents[1]) + "-" + code + "-" +
+                           std::to_string(year * 10000 + month * 100 + day),
+                 {entity_ids[ents[0]], "Name", actor_code(ents[0])},
+                 {entity_ids[ents[1]], "Name", actor_code(ents[1])}, code, code[0] == '1' ? 4 : 1, year, month,
+                 day, true, {{s, 0.7f}});
+      }
+      ASSERT_TRUE(store->Index(doc).ok());
+      if ((d + 1) % 10000 == 0) {
+        std::printf("indexed %d docs: %.1f s\n", d + 1,
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start_index).count());
+      }
     }
     const double index_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_index).count();
@@ -1066,18 +1101,60 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
         q.entity_ids = {entity_ids[local() % 5], entity_ids[5 + local() % 5]};
         return store->Timeline(q).ok();
       }
-      default: {
+      case 8: {
         RelatedQuery q;
         q.entity_id = entity_ids[local() % 5];
         q.type = kPerson;
         return store->Related(q).ok();
       }
+      case 9: {
+        EventQuery q;
+        q.actor = entity_ids[local() % 20];
+        q.page_token = "";
+        return store->ListEvents(q).ok();
+      }
+      case 10: {
+        EventQuery q;
+        q.actor = countries[local() % 8];
+        q.cameo_prefix = "04";
+        q.date_from = {1998, 0, 0};
+        return store->ListEvents(q).ok();
+      }
+      case 11: {
+        SearchQuery q;
+        q.text = common_words[local() % 7];
+        q.facets = {FacetField::kEntity, FacetField::kEntityType, FacetField::kSource, FacetField::kMonth};
+        return store->Search(q).ok();
+      }
+      case 12: {
+        RelatedQuery q;
+        q.entity_id = entity_ids[local() % 20];
+        q.order = local() % 2 ? RelatedOrder::kPmi : RelatedOrder::kEvents;
+        q.min_documents = 2;
+        return store->Related(q).ok();
+      }
+      case 13: {
+        TimelineQuery q;
+        q.entity_ids = {entity_ids[local() % 5], entity_ids[5 + local() % 5]};
+        q.kind = TimelineKind::kEvents;
+        return store->Timeline(q).ok();
+      }
+      default: {
+        // Facets counted afresh (a new limit) over a ranked list in the cache.
+        SearchQuery q;
+        q.text = common_words[local() % 7];
+        q.facets = {FacetField::kEntity, FacetField::kEntityType, FacetField::kSource, FacetField::kMonth};
+        q.facet_limit = 1 + static_cast<int>(local() % 100);
+        return store->Search(q).ok();
+      }
     }
   };
-  constexpr int kKinds = 6;  // the concurrent mix: searches and profiles
-  const char* kKindNames[] = {"common+word", "word+entity+date", "profile",       "or-common", "entity-only",
-                              "one word",    "timeline hot",     "timeline pair", "related"};
-  for (int kind = 0; kind < 9; ++kind) {
+  constexpr int kKinds = 15;
+  const char* kKindNames[] = {"common+word",    "word+entity+date", "profile",         "or-common",
+                              "entity-only",    "one word",         "timeline hot",    "timeline pair",
+                              "related",        "events by actor",  "events code+cameo", "search 4 facets",
+                              "related pmi/ev", "timeline events", "facets recount"};
+  for (int kind = 0; kind < kKinds; ++kind) {
     std::mt19937 local(kind);
     std::vector<double> times;
     for (int i = 0; i < 30; ++i) {
@@ -1090,25 +1167,35 @@ TEST(IndexStorePerfTest, SearchAndProfileLatency) {
     std::printf("single client %-18s p50 %.2f ms max %.2f ms\n", kKindNames[kind], times[15], times.back());
   }
 
-  std::vector<std::vector<double>> latencies(8);
-  std::vector<std::thread> clients;
-  for (int c = 0; c < 8; ++c) {
-    clients.emplace_back([&, c] {
-      std::mt19937 local(c);
-      for (int i = 0; i < 200; ++i) {
-        const auto t0 = std::chrono::steady_clock::now();
-        const bool ok = run_query(i % kKinds, local);
-        if (!ok) ADD_FAILURE() << "query failed";
-        latencies[c].push_back(
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-      }
-    });
+  // 8 clients on one kind at a time (as bench/query_bench does), then on
+  // the mix of every kind.
+  const auto run_clients = [&](const std::function<int(int)>& kind_of, int per_client) {
+    std::vector<std::vector<double>> latencies(8);
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 8; ++c) {
+      clients.emplace_back([&, c] {
+        std::mt19937 local(c * 7919 + per_client);
+        for (int i = 0; i < per_client; ++i) {
+          const auto t0 = std::chrono::steady_clock::now();
+          if (!run_query(kind_of(i), local)) ADD_FAILURE() << "query failed";
+          latencies[c].push_back(
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+      });
+    }
+    for (auto& t : clients) t.join();
+    std::vector<double> all;
+    for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+    std::sort(all.begin(), all.end());
+    return all;
+  };
+  for (int kind = 0; kind < kKinds; ++kind) {
+    const std::vector<double> all = run_clients([kind](int) { return kind; }, 40);
+    std::printf("8 clients %-18s p50 %.2f ms p99 %.2f ms max %.2f ms\n", kKindNames[kind], all[all.size() / 2],
+                all[all.size() * 99 / 100], all.back());
   }
-  for (auto& t : clients) t.join();
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  std::sort(all.begin(), all.end());
-  std::printf("queries %zu p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms\n", all.size(),
+  const std::vector<double> all = run_clients([](int i) { return i % kKinds; }, 280);
+  std::printf("mix of all: queries %zu p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms\n", all.size(),
               all[all.size() / 2], all[all.size() * 95 / 100], all[all.size() * 99 / 100], all.back());
 }
 

@@ -6,17 +6,20 @@
 
 #include <algorithm>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "libs/common/migration.h"
 #include "libs/common/postgres.h"
 #include "libs/common/status_macros.h"
+#include "services/query/event_sql.h"
 #include "services/query/index_backend.h"
 
 namespace dossier::query {
@@ -144,8 +147,90 @@ CREATE TABLE query_generation (
 INSERT INTO query_generation (id, value) VALUES (1, 0);
 )sql";
 
+// Events (one row per event, deduplicated across documents, with each
+// document's and sentence's reports), per-entity document counts and the
+// document count (for PMI). Text that is compared or ordered is COLLATE "C"
+// so order and prefix ranges are byte-wise, as on SQLite.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE query_events (
+  event_key BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id TEXT COLLATE "C" NOT NULL UNIQUE,
+  source_entity TEXT COLLATE "C" NOT NULL,
+  target_entity TEXT COLLATE "C" NOT NULL,
+  source_code TEXT COLLATE "C" NOT NULL,
+  target_code TEXT COLLATE "C" NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
+  root_code TEXT COLLATE "C" NOT NULL,
+  quad_class INTEGER NOT NULL,
+  date_key INTEGER NOT NULL,
+  date_lo INTEGER NOT NULL,
+  date_hi INTEGER NOT NULL,
+  order_key INTEGER NOT NULL,
+  num_mentions INTEGER NOT NULL,
+  num_documents INTEGER NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  first_doc BIGINT NOT NULL
+);
+CREATE INDEX query_events_by_order ON query_events (order_key, id);
+CREATE INDEX query_events_by_root ON query_events (root_code, order_key, id);
+CREATE INDEX query_events_by_quad ON query_events (quad_class, order_key, id);
+-- Actor filters in list order (see the SQLite schema), the filter columns
+-- in the index so counts read the index only.
+CREATE TABLE query_event_actors (
+  kind INTEGER NOT NULL,
+  actor_key TEXT COLLATE "C" NOT NULL,
+  order_key INTEGER NOT NULL,
+  id TEXT COLLATE "C" NOT NULL,
+  event_key BIGINT NOT NULL,
+  sides INTEGER NOT NULL,
+  code TEXT COLLATE "C" NOT NULL,
+  quad_class INTEGER NOT NULL,
+  date_hi INTEGER NOT NULL,
+  PRIMARY KEY (kind, actor_key, order_key, id) INCLUDE (sides, code, quad_class, date_hi, event_key)
+);
+CREATE TABLE query_event_docs (
+  event_key BIGINT NOT NULL,
+  doc_id BIGINT NOT NULL,
+  mention_count INTEGER NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  event BYTEA NOT NULL,
+  PRIMARY KEY (event_key, doc_id)
+);
+CREATE INDEX query_event_docs_by_doc ON query_event_docs (doc_id);
+CREATE TABLE query_event_mentions (
+  event_key BIGINT NOT NULL,
+  doc_id BIGINT NOT NULL,
+  sentence INTEGER NOT NULL,
+  evidence TEXT NOT NULL,
+  span_begin INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  trigger_text TEXT NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL,
+  date_year INTEGER NOT NULL,
+  date_month INTEGER NOT NULL,
+  date_day INTEGER NOT NULL,
+  date_from_text BOOLEAN NOT NULL,
+  PRIMARY KEY (event_key, doc_id, sentence)
+);
+CREATE TABLE query_event_pairs (
+  source_entity TEXT NOT NULL,
+  target_entity TEXT NOT NULL,
+  event_count INTEGER NOT NULL,
+  PRIMARY KEY (source_entity, target_entity)
+);
+CREATE TABLE query_entity_stats (
+  entity_id TEXT PRIMARY KEY,
+  document_count INTEGER NOT NULL
+);
+INSERT INTO query_entity_stats (entity_id, document_count)
+  SELECT entity_id, COUNT(*) FROM query_entity_docs GROUP BY entity_id;
+ALTER TABLE query_generation ADD COLUMN documents BIGINT NOT NULL DEFAULT 0;
+UPDATE query_generation SET documents = (SELECT COUNT(*) FROM query_documents);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema", kSchemaV1},
+    {2, "events, entity and document counts", kSchemaV2},
 };
 
 constexpr int kSnippetWords = 24;
@@ -276,7 +361,7 @@ class PgReader final : public IndexReader {
 
   absl::StatusOr<Matches> Match(const ParsedQuery& text, const SearchFilter& filter) override {
     return Guard<Matches>([&] {
-      const bool needs_documents = filter.type_mask != 0 || filter.range.active;
+      const bool needs_documents = filter.type_mask != 0 || filter.range.active || !filter.sources.empty();
       Params params;
       std::string sql;
       std::string id_column;
@@ -312,6 +397,11 @@ class PgReader final : public IndexReader {
         absl::StrAppend(&sql, " AND d.published_hi >= ", params.Add(Str(filter.range.from_key)), "::int");
         absl::StrAppend(&sql, " AND d.published_lo <= ", params.Add(Str(filter.range.to_key)), "::int");
       }
+      if (!filter.sources.empty()) {
+        std::vector<std::string> placeholders;
+        for (const std::string& source : filter.sources) placeholders.push_back(params.Add(source));
+        absl::StrAppend(&sql, " AND d.source IN (", absl::StrJoin(placeholders, ", "), ")");
+      }
       absl::StrAppend(&sql, order);
       Matches matches;
       for (const pqxx::row& row : Exec(txn_, sql, params)) {
@@ -332,15 +422,50 @@ class PgReader final : public IndexReader {
     });
   }
 
-  absl::StatusOr<DocFilterInfoMap> LoadDocFilterInfos() override {
-    return Guard<DocFilterInfoMap>([&] {
-      DocFilterInfoMap infos;
-      for (const pqxx::row& row : txn_.exec("SELECT doc_id, COALESCE(published_lo, 0), "
-                                            "COALESCE(published_hi, 0), type_mask FROM query_documents")) {
-        infos[row[0].as<int64_t>()] =
-            DocFilterInfo{row[1].as<int32_t>(), row[2].as<int32_t>(), row[3].as<int64_t>()};
+  absl::StatusOr<DocFilterInfos> LoadDocFilterInfos() override {
+    return Guard<DocFilterInfos>([&] {
+      DocFilterInfos infos;
+      absl::flat_hash_map<std::string, int32_t> source_index;
+      for (const pqxx::row& row :
+           txn_.exec("SELECT doc_id, COALESCE(published_lo, 0), COALESCE(published_hi, 0), type_mask, "
+                     "published_key, published_year, published_month, source FROM query_documents")) {
+        DocFilterInfo info{row[1].as<int32_t>(), row[2].as<int32_t>(), row[3].as<int64_t>(), row[4].as<int32_t>()};
+        const int32_t year = row[5].as<int32_t>();
+        const int32_t month = row[6].as<int32_t>();
+        if (year > 0 && month > 0) info.month = year * 100 + month;
+        auto [it, inserted] =
+            source_index.try_emplace(row[7].as<std::string>(), static_cast<int32_t>(infos.sources.size()));
+        if (inserted) infos.sources.push_back(it->first);
+        info.source = it->second;
+        infos.Add(row[0].as<int64_t>(), info);
       }
+      infos.Finish();
       return infos;
+    });
+  }
+
+  absl::StatusOr<DocEntities> LoadDocEntities() override {
+    return Guard<DocEntities>([&] {
+      // One row per entity with its documents as an array: far fewer rows
+      // to transfer than one per (entity, document).
+      DocEntities out;
+      std::vector<std::pair<int64_t, uint32_t>> pairs;
+      for (const pqxx::row& row :
+           txn_.exec("SELECT entity_id, array_to_string(array_agg(doc_id), ',') FROM query_entity_docs "
+                     "GROUP BY entity_id")) {
+        const uint32_t index = static_cast<uint32_t>(out.ids.size());
+        out.ids.push_back(row[0].as<std::string>());
+        const char* p = row[1].c_str();
+        while (*p != '\0') {
+          int64_t doc = 0;
+          while (*p >= '0' && *p <= '9') doc = doc * 10 + (*p++ - '0');
+          pairs.emplace_back(doc, index);
+          if (*p == ',') ++p;
+          else if (*p != '\0') break;
+        }
+      }
+      FillDocEntities(std::move(pairs), &out);
+      return out;
     });
   }
 
@@ -422,8 +547,9 @@ class PgReader final : public IndexReader {
 
   absl::StatusOr<int64_t> EntityDocumentCount(const std::string& entity_id) override {
     return Guard<int64_t>([&] {
-      return txn_.exec_params1("SELECT COUNT(*) FROM query_entity_docs WHERE entity_id = $1", entity_id)[0]
-          .as<int64_t>();
+      pqxx::result r =
+          txn_.exec_params("SELECT document_count FROM query_entity_stats WHERE entity_id = $1", entity_id);
+      return r.empty() ? int64_t{0} : r[0][0].as<int64_t>();
     });
   }
 
@@ -435,6 +561,23 @@ class PgReader final : public IndexReader {
           if (r.empty()) return std::nullopt;
           return std::make_pair(r[0][0].as<std::string>(), ToEntityType(r[0][1].as<int64_t>()));
         });
+  }
+
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> EntityNames(
+      const std::vector<std::string>& entity_ids) override {
+    return Guard<absl::flat_hash_map<std::string, std::string>>([&] {
+      absl::flat_hash_map<std::string, std::string> names;
+      if (entity_ids.empty()) return names;
+      Params params;
+      std::vector<std::string> placeholders;
+      for (const std::string& id : entity_ids) placeholders.push_back(params.Add(id));
+      for (const pqxx::row& row :
+           Exec(txn_, absl::StrCat("SELECT id, name FROM query_entities WHERE id IN (", absl::StrJoin(placeholders, ", "), ")"),
+                params)) {
+        names[row[0].as<std::string>()] = row[1].as<std::string>();
+      }
+      return names;
+    });
   }
 
   absl::StatusOr<std::vector<std::string>> Aliases(const std::string& entity_id, int limit) override {
@@ -451,29 +594,57 @@ class PgReader final : public IndexReader {
     });
   }
 
-  absl::StatusOr<std::vector<RelatedEntity>> Related(const std::string& entity_id, EntityType type, int limit,
-                                                     int64_t offset) override {
-    return Guard<std::vector<RelatedEntity>>([&] {
+  absl::StatusOr<std::vector<RelatedRow>> Related(const std::string& entity_id, EntityType type,
+                                                  RelatedOrder order, int min_documents, int limit,
+                                                  int64_t offset) override {
+    return Guard<std::vector<RelatedRow>>([&] {
+      // The page is chosen first, joining only what the order needs; names,
+      // counts and events are then read for its rows alone.
       Params params;
-      std::string sql = absl::StrCat(
-          "SELECT c.other_id, COALESCE(e.name, c.other_id), COALESCE(e.type, 0), c.document_count, "
-          "c.sentence_count FROM query_cooccurrence c LEFT JOIN query_entities e ON e.id = c.other_id "
-          "WHERE c.entity_id = ",
-          params.Add(entity_id));
-      if (type != common::v1::ENTITY_TYPE_UNSPECIFIED) {
-        absl::StrAppend(&sql, " AND e.type = ", params.Add(Str(type)), "::int");
+      const std::string entity = params.Add(entity_id);
+      std::string sort_value = "c.document_count::float8";
+      std::string joins;
+      if (order == RelatedOrder::kScore) sort_value = "(c.sentence_count * 4 + c.document_count)::float8";
+      if (order == RelatedOrder::kPmi) {
+        sort_value = "c.document_count::float8 / GREATEST(COALESCE(s.document_count, 1), 1)";
+        joins = " LEFT JOIN query_entity_stats s ON s.entity_id = c.other_id";
       }
-      absl::StrAppend(
-          &sql, " ORDER BY c.document_count DESC, c.sentence_count DESC, c.other_id COLLATE \"C\" LIMIT ",
-          params.Add(Str(limit)), "::bigint OFFSET ", params.Add(Str(offset)), "::bigint");
-      std::vector<RelatedEntity> related;
+      if (order == RelatedOrder::kEvents) {
+        sort_value = "(COALESCE(p1.event_count, 0) + COALESCE(p2.event_count, 0))::float8";
+        joins =
+            " LEFT JOIN query_event_pairs p1 ON p1.source_entity = c.entity_id AND p1.target_entity = c.other_id"
+            " LEFT JOIN query_event_pairs p2 ON p2.source_entity = c.other_id AND p2.target_entity = c.entity_id";
+      }
+      if (type != common::v1::ENTITY_TYPE_UNSPECIFIED) {
+        absl::StrAppend(&joins, " JOIN query_entities te ON te.id = c.other_id AND te.type = ",
+                        params.Add(Str(type)), "::int");
+      }
+      const std::string sql = absl::StrCat(
+          "SELECT r.other_id, COALESCE(e.name, r.other_id), COALESCE(e.type, 0), r.document_count, "
+          "r.sentence_count, COALESCE(s.document_count, 0), COALESCE(p1.event_count, 0), "
+          "COALESCE(p2.event_count, 0) FROM (SELECT c.entity_id, c.other_id, c.document_count, c.sentence_count, ",
+          sort_value, " AS sort_value FROM query_cooccurrence c", joins, " WHERE c.entity_id = ", entity,
+          " AND c.document_count >= ", params.Add(Str(min_documents)),
+          "::int ORDER BY sort_value DESC, c.document_count DESC, c.sentence_count DESC, c.other_id COLLATE \"C\" "
+          "LIMIT ",
+          params.Add(Str(limit)), "::bigint OFFSET ", params.Add(Str(offset)),
+          "::bigint) r "
+          "LEFT JOIN query_entities e ON e.id = r.other_id "
+          "LEFT JOIN query_entity_stats s ON s.entity_id = r.other_id "
+          "LEFT JOIN query_event_pairs p1 ON p1.source_entity = r.entity_id AND p1.target_entity = r.other_id "
+          "LEFT JOIN query_event_pairs p2 ON p2.source_entity = r.other_id AND p2.target_entity = r.entity_id "
+          "ORDER BY r.sort_value DESC, r.document_count DESC, r.sentence_count DESC, r.other_id COLLATE \"C\"");
+      std::vector<RelatedRow> related;
       for (const pqxx::row& row : Exec(txn_, sql, params)) {
-        RelatedEntity r;
-        r.entity_id = row[0].as<std::string>();
-        r.name = row[1].as<std::string>();
-        r.type = ToEntityType(row[2].as<int64_t>());
-        r.document_count = row[3].as<int>();
-        r.sentence_count = row[4].as<int>();
+        RelatedRow r;
+        r.entity.entity_id = row[0].as<std::string>();
+        r.entity.name = row[1].as<std::string>();
+        r.entity.type = ToEntityType(row[2].as<int64_t>());
+        r.entity.document_count = row[3].as<int>();
+        r.entity.sentence_count = row[4].as<int>();
+        r.other_documents = row[5].as<int64_t>();
+        r.entity.events_as_source = row[6].as<int>();
+        r.entity.events_as_target = row[7].as<int>();
         related.push_back(std::move(r));
       }
       return related;
@@ -557,7 +728,73 @@ class PgReader final : public IndexReader {
 
   absl::StatusOr<int64_t> DocumentCount() override {
     return Guard<int64_t>(
-        [&] { return txn_.exec1("SELECT COUNT(*) FROM query_documents")[0].as<int64_t>(); });
+        [&] { return txn_.exec1("SELECT documents FROM query_generation WHERE id = 1")[0].as<int64_t>(); });
+  }
+
+  absl::StatusOr<int64_t> CountEvents(const EventFilter& filter) override {
+    return Guard<int64_t>([&] { return ExecBuilt(CountEventsSql(filter, Dialect()))[0][0].as<int64_t>(); });
+  }
+
+  absl::StatusOr<std::vector<EventRef>> ScanEvents(const EventFilter& filter, const EventRef* after, int64_t offset,
+                                                   int limit) override {
+    return Guard<std::vector<EventRef>>([&] {
+      std::vector<EventRef> refs;
+      for (const pqxx::row& row : ExecBuilt(ScanEventsSql(filter, Dialect(), after, offset, limit))) {
+        refs.push_back(EventRef{row[0].as<int64_t>(), row[1].as<int>(), row[2].as<std::string>(),
+                                row[3].as<int64_t>()});
+      }
+      return refs;
+    });
+  }
+
+  absl::StatusOr<std::vector<EventDetail>> Events(const std::vector<int64_t>& events, int max_mentions) override {
+    if (events.empty()) return std::vector<EventDetail>{};
+    return Guard<std::vector<EventDetail>>([&]() -> std::vector<EventDetail> {
+      const std::string keys = IntArray(events);
+      absl::flat_hash_map<int64_t, std::vector<common::v1::EventMention>> mentions;
+      for (const pqxx::row& row : txn_.exec_params(
+               "SELECT m.event_key, d.id, m.sentence, m.evidence, m.span_begin, m.span_end, m.trigger_text, "
+               "m.confidence, m.date_year, m.date_month, m.date_day, m.date_from_text, d.published_year, "
+               "d.published_month, d.published_day FROM unnest($1::bigint[]) AS r(k) CROSS JOIN LATERAL "
+               "(SELECT * FROM query_event_mentions x WHERE x.event_key = r.k ORDER BY x.doc_id, x.sentence "
+               "LIMIT $2) m JOIN query_documents d ON d.doc_id = m.doc_id "
+               "ORDER BY m.event_key, m.doc_id, m.sentence",
+               keys, max_mentions)) {
+        common::v1::EventMention& m = mentions[row[0].as<int64_t>()].emplace_back();
+        m.set_document_id(row[1].as<std::string>());
+        m.set_sentence(row[2].as<int32_t>());
+        m.set_evidence(row[3].as<std::string>());
+        m.mutable_span()->set_begin(row[4].as<int32_t>());
+        m.mutable_span()->set_end(row[5].as<int32_t>());
+        m.set_trigger(row[6].as<std::string>());
+        m.set_confidence(static_cast<float>(row[7].as<double>()));
+        SetDate(m.mutable_date(), row[8].as<int64_t>(), row[9].as<int64_t>(), row[10].as<int64_t>());
+        m.set_date_from_text(row[11].as<bool>());
+        SetDate(m.mutable_published(), row[12].as<int64_t>(), row[13].as<int64_t>(), row[14].as<int64_t>());
+      }
+      std::vector<EventDetail> details;
+      for (const pqxx::row& row : txn_.exec_params(
+               "SELECT e.event_key, e.num_mentions, e.num_documents, e.confidence, x.event, d.title "
+               "FROM unnest($1::bigint[]) WITH ORDINALITY AS r(k, ord) JOIN query_events e ON e.event_key = r.k "
+               "JOIN query_event_docs x ON x.event_key = e.event_key AND x.doc_id = e.first_doc "
+               "JOIN query_documents d ON d.doc_id = e.first_doc ORDER BY r.ord",
+               keys)) {
+        EventDetail detail;
+        if (!detail.event.ParseFromString(pqxx::binarystring(row[4]).str())) {
+          throw std::runtime_error("a stored event is unreadable; re-index its documents");
+        }
+        detail.event.set_num_mentions(row[1].as<int32_t>());
+        detail.event.set_num_documents(row[2].as<int32_t>());
+        detail.event.set_confidence(static_cast<float>(row[3].as<double>()));
+        detail.first_title = row[5].as<std::string>();
+        for (common::v1::EventMention& m : mentions[row[0].as<int64_t>()]) {
+          *detail.event.add_mentions() = std::move(m);
+        }
+        FinishEvent(&detail.event);
+        details.push_back(std::move(detail));
+      }
+      return details;
+    });
   }
 
  private:
@@ -573,6 +810,14 @@ class PgReader final : public IndexReader {
     } catch (const std::exception& e) {
       return pg::ErrorFromException(e, "reading the query index");
     }
+  }
+
+  static SqlDialect Dialect() { return SqlDialect{true}; }
+
+  pqxx::result ExecBuilt(const BuiltSql& built) {
+    std::vector<std::string> values;
+    for (const SqlParam& param : built.params) values.push_back(param.is_text ? param.text : Str(param.number));
+    return txn_.exec_params(built.sql, pqxx::prepare::make_dynamic_params(values));
   }
 
   pqxx::work& txn_;
@@ -602,6 +847,21 @@ void ApplyDelta(pqxx::work& txn, const CounterDelta& delta) {
   }
   values.clear();
   pruned.clear();
+  for (const auto& [entity, count] : delta.entity_documents) {
+    values.insert(values.end(), {entity, Str(count)});
+    if (count < 0) pruned.push_back(entity);
+  }
+  if (!values.empty()) {
+    ExecRows(txn, "INSERT INTO query_entity_stats (entity_id, document_count)", {"?", "?::int"}, values,
+             " ON CONFLICT (entity_id) DO UPDATE SET "
+             "document_count = query_entity_stats.document_count + excluded.document_count");
+  }
+  if (!pruned.empty()) {
+    ExecRows(txn, "DELETE FROM query_entity_stats s USING (", {"?"}, pruned,
+             ") AS v (entity_id) WHERE s.entity_id = v.entity_id AND s.document_count <= 0");
+  }
+  values.clear();
+  pruned.clear();
   for (const auto& [key, change] : delta.pairs) {
     values.insert(values.end(), {key.first, key.second, Str(change.documents), Str(change.sentences)});
     if (change.documents < 0) pruned.insert(pruned.end(), {key.first, key.second});
@@ -619,6 +879,173 @@ void ApplyDelta(pqxx::work& txn, const CounterDelta& delta) {
              "AND c.document_count <= 0");
   }
 }
+
+// The event tables inside an Index transaction. Find locks the event's
+// row, so writers reporting one event serialize on it; WriteEvents visits
+// events in id order, so they lock in one order.
+class PgEventOps final : public EventWriteOps {
+ public:
+  explicit PgEventOps(pqxx::work& txn) : txn_(txn) {}
+
+  absl::StatusOr<std::optional<Stored>> Find(const std::string& id) override {
+    pqxx::result r = txn_.exec_params(
+        "SELECT event_key, first_doc, source_entity, target_entity, source_code, target_code, code, root_code, "
+        "quad_class, date_key, date_lo, date_hi, order_key FROM query_events WHERE id = $1 FOR UPDATE",
+        id);
+    if (r.empty()) return std::nullopt;
+    const pqxx::row row = r[0];
+    Stored stored;
+    stored.key = row[0].as<int64_t>();
+    stored.first_doc = row[1].as<int64_t>();
+    EventAttributes& a = stored.attributes;
+    a.source_entity = row[2].as<std::string>();
+    a.target_entity = row[3].as<std::string>();
+    a.source_code = row[4].as<std::string>();
+    a.target_code = row[5].as<std::string>();
+    a.code = row[6].as<std::string>();
+    a.root_code = row[7].as<std::string>();
+    a.quad_class = row[8].as<int>();
+    a.date_key = row[9].as<int>();
+    a.date_lo = row[10].as<int>();
+    a.date_hi = row[11].as<int>();
+    a.order_key = row[12].as<int>();
+    a.actor_keys = ActorKeys(a.source_entity, a.target_entity, a.source_code, a.target_code);
+    return stored;
+  }
+
+  absl::StatusOr<std::optional<int64_t>> Create(const EventRow& row, int64_t doc) override {
+    const EventAttributes& a = row.attributes;
+    // A concurrent writer creating the same event wins; then this inserts
+    // nothing and the caller finds (and locks) that row.
+    pqxx::result r = txn_.exec_params(
+        "INSERT INTO query_events (id, source_entity, target_entity, source_code, target_code, code, root_code, "
+        "quad_class, date_key, date_lo, date_hi, order_key, num_mentions, num_documents, confidence, first_doc) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $15) "
+        "ON CONFLICT (id) DO NOTHING RETURNING event_key",
+        row.id, a.source_entity, a.target_entity, a.source_code, a.target_code, a.code, a.root_code, a.quad_class,
+        a.date_key, a.date_lo, a.date_hi, a.order_key, static_cast<int64_t>(row.mentions.size()), row.confidence,
+        doc);
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<int64_t>();
+  }
+
+  absl::Status AddReports(int64_t key, int64_t doc, const EventRow& row) override {
+    txn_.exec_params(
+        "INSERT INTO query_event_docs (event_key, doc_id, mention_count, confidence, event) "
+        "VALUES ($1, $2, $3, $4, $5)",
+        key, doc, static_cast<int64_t>(row.mentions.size()), row.confidence, pqxx::binarystring(row.blob));
+    std::vector<std::string> values;
+    for (const EventMentionRow& m : row.mentions) {
+      values.insert(values.end(),
+                    {Str(key), Str(doc), Str(m.sentence), m.evidence, Str(m.begin), Str(m.end), m.trigger,
+                     absl::StrFormat("%.17g", m.confidence), Str(m.date.year), Str(m.date.month), Str(m.date.day),
+                     m.date_from_text ? "true" : "false"});
+    }
+    if (!values.empty()) {
+      ExecRows(txn_,
+               "INSERT INTO query_event_mentions (event_key, doc_id, sentence, evidence, span_begin, span_end, "
+               "trigger_text, confidence, date_year, date_month, date_day, date_from_text)",
+               {"?::bigint", "?::bigint", "?::int", "?", "?::int", "?::int", "?", "?::float8", "?::int", "?::int",
+                "?::int", "?::boolean"},
+               values);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveReports(int64_t key, int64_t doc) override {
+    txn_.exec_params("DELETE FROM query_event_docs WHERE event_key = $1 AND doc_id = $2", key, doc);
+    txn_.exec_params("DELETE FROM query_event_mentions WHERE event_key = $1 AND doc_id = $2", key, doc);
+    return absl::OkStatus();
+  }
+
+  absl::Status AddCounts(int64_t key, int mentions, double confidence) override {
+    txn_.exec_params(
+        "UPDATE query_events SET num_mentions = num_mentions + $2, num_documents = num_documents + 1, "
+        "confidence = GREATEST(confidence, $3) WHERE event_key = $1",
+        key, mentions, confidence);
+    return absl::OkStatus();
+  }
+
+  absl::Status SetCounts(int64_t key, const Aggregate& aggregate) override {
+    txn_.exec_params(
+        "UPDATE query_events SET num_mentions = $2, num_documents = $3, confidence = $4, first_doc = $5 "
+        "WHERE event_key = $1",
+        key, aggregate.mentions, aggregate.documents, aggregate.confidence, aggregate.first_doc);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Aggregate> Recount(int64_t key) override {
+    pqxx::row row = txn_.exec_params1(
+        "SELECT COUNT(*), COALESCE(SUM(mention_count), 0), COALESCE(MAX(confidence), 0), "
+        "COALESCE(MIN(doc_id), 0) FROM query_event_docs WHERE event_key = $1",
+        key);
+    return Aggregate{row[0].as<int64_t>(), row[1].as<int64_t>(), row[2].as<double>(), row[3].as<int64_t>()};
+  }
+
+  absl::StatusOr<std::string> ReportBlob(int64_t key, int64_t doc) override {
+    pqxx::result r =
+        txn_.exec_params("SELECT event FROM query_event_docs WHERE event_key = $1 AND doc_id = $2", key, doc);
+    if (r.empty()) return absl::InternalError("an event report vanished while indexing");
+    return pqxx::binarystring(r[0][0]).str();
+  }
+
+  absl::Status SetAttributes(int64_t key, const EventAttributes& a, int64_t first_doc) override {
+    txn_.exec_params(
+        "UPDATE query_events SET source_entity = $2, target_entity = $3, source_code = $4, target_code = $5, "
+        "code = $6, root_code = $7, quad_class = $8, date_key = $9, date_lo = $10, date_hi = $11, "
+        "order_key = $12, first_doc = $13 WHERE event_key = $1",
+        key, a.source_entity, a.target_entity, a.source_code, a.target_code, a.code, a.root_code, a.quad_class,
+        a.date_key, a.date_lo, a.date_hi, a.order_key, first_doc);
+    return absl::OkStatus();
+  }
+
+  absl::Status Delete(int64_t key) override {
+    txn_.exec_params("DELETE FROM query_events WHERE event_key = $1", key);
+    return absl::OkStatus();
+  }
+
+  absl::Status AddActorKeys(int64_t key, const std::string& id, const EventAttributes& a) override {
+    std::vector<std::string> values;
+    for (const auto& [kind, actor] : a.actor_keys) {
+      values.insert(values.end(), {Str(kind), actor, Str(a.order_key), id, Str(key), Str(ActorSides(a, kind, actor)),
+                                   a.code, Str(a.quad_class), Str(a.date_hi)});
+    }
+    if (!values.empty()) {
+      ExecRows(txn_,
+               "INSERT INTO query_event_actors (kind, actor_key, order_key, id, event_key, sides, code, quad_class, "
+               "date_hi)",
+               {"?::int", "?", "?::int", "?", "?::bigint", "?::int", "?", "?::int", "?::int"}, values);
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status RemoveActorKeys(const std::string& id, int order_key,
+                               const std::set<std::pair<int, std::string>>& keys) override {
+    std::vector<std::string> values;
+    for (const auto& [kind, actor] : keys) values.insert(values.end(), {Str(kind), actor, Str(order_key), id});
+    if (!values.empty()) {
+      ExecRows(txn_, "DELETE FROM query_event_actors a USING (", {"?::int", "?", "?::int", "?"}, values,
+               ") AS v (kind, actor_key, order_key, id) WHERE a.kind = v.kind AND a.actor_key = v.actor_key AND "
+               "a.order_key = v.order_key AND a.id = v.id");
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status AdjustPair(const std::string& source, const std::string& target, int delta) override {
+    txn_.exec_params(
+        "INSERT INTO query_event_pairs (source_entity, target_entity, event_count) VALUES ($1, $2, $3) "
+        "ON CONFLICT (source_entity, target_entity) DO UPDATE SET "
+        "event_count = query_event_pairs.event_count + excluded.event_count",
+        source, target, delta);
+    txn_.exec_params(
+        "DELETE FROM query_event_pairs WHERE source_entity = $1 AND target_entity = $2 AND event_count <= 0",
+        source, target);
+    return absl::OkStatus();
+  }
+
+ private:
+  pqxx::work& txn_;
+};
 
 absl::StatusOr<bool> WriteDocument(pqxx::work& txn, const IndexRecord& record) {
   const std::string published_key = Str(record.published_key);
@@ -659,6 +1086,7 @@ absl::StatusOr<bool> WriteDocument(pqxx::work& txn, const IndexRecord& record) {
   const pqxx::binarystring blob(record.document_blob);
 
   CounterDelta delta;
+  std::set<std::string> old_event_ids;
   if (created) {
     delta = DiffContributions(nullptr, record.contributions);
     txn.exec_params("INSERT INTO query_document_text (doc_id, title, body, document) VALUES ($1, $2, $3, $4)",
@@ -671,6 +1099,7 @@ absl::StatusOr<bool> WriteDocument(pqxx::work& txn, const IndexRecord& record) {
         ParseStoredDocument(record.id, pqxx::binarystring(old_row[0]).str(), old_row[1].as<std::string>()));
     const Contributions before = ComputeContributions(old);
     delta = DiffContributions(&before, record.contributions);
+    old_event_ids = EventIdsOf(old);
     txn.exec_params(
         "UPDATE query_documents SET title = $2, url = $3, source = $4, published_year = $5, "
         "published_month = $6, published_day = $7, published_key = $8, published_lo = NULLIF($9, 0), "
@@ -743,9 +1172,12 @@ absl::StatusOr<bool> WriteDocument(pqxx::work& txn, const IndexRecord& record) {
          "NULLIF(?::int, 0)", "NULLIF(?::int, 0)", "?::boolean"},
         values);
   }
+  PgEventOps event_ops(txn);
+  RETURN_IF_ERROR(WriteEvents(event_ops, doc_id, record.events, old_event_ids));
   ApplyDelta(txn, delta);
   // Last, so the one row every Index updates stays locked only until commit.
-  txn.exec("UPDATE query_generation SET value = value + 1 WHERE id = 1");
+  txn.exec(created ? "UPDATE query_generation SET value = value + 1, documents = documents + 1 WHERE id = 1"
+                   : "UPDATE query_generation SET value = value + 1 WHERE id = 1");
   return created;
 }
 

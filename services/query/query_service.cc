@@ -26,6 +26,10 @@ void ToProto(const RelatedEntity& related, v1::RelatedEntity* out) {
   out->set_type(related.type);
   out->set_document_count(related.document_count);
   out->set_sentence_count(related.sentence_count);
+  out->set_pmi(related.pmi);
+  out->set_score(related.score);
+  out->set_events_as_source(related.events_as_source);
+  out->set_events_as_target(related.events_as_target);
 }
 
 void ToProto(const TimelineItem& item, const std::vector<std::string>& entity_ids, v1::TimelineItem* out) {
@@ -35,6 +39,22 @@ void ToProto(const TimelineItem& item, const std::vector<std::string>& entity_id
   out->set_title(item.title);
   out->set_text(item.text);
   for (const std::string& id : entity_ids) out->add_entity_ids(id);
+  if (item.event) *out->mutable_event() = *item.event;
+}
+
+EventQuery FromProto(const v1::ListEventsRequest& request) {
+  EventQuery query;
+  query.actor = request.actor();
+  query.side = request.side();
+  query.other_actor = request.other_actor();
+  query.cameo_prefix = request.cameo_prefix();
+  query.quad_class = request.quad_class();
+  query.date_from = FromProto(request.date_from());
+  query.date_to = FromProto(request.date_to());
+  query.document_id = request.document_id();
+  query.page_size = request.page_size();
+  query.page_token = request.page_token();
+  return query;
 }
 
 }  // namespace
@@ -66,8 +86,22 @@ grpc::Status QueryServiceImpl::Search(grpc::ServerContext*, const v1::SearchRequ
   query.date_to = FromProto(request->date_to());
   query.page_size = request->page_size();
   query.page_token = request->page_token();
+  query.sort = static_cast<SearchSort>(request->sort());
+  query.sources.assign(request->sources().begin(), request->sources().end());
+  for (int field : request->facets()) query.facets.push_back(static_cast<FacetField>(field));
+  query.facet_limit = request->facet_limit();
   absl::StatusOr<SearchPage> page = store_->Search(query);
   if (!page.ok()) return ToGrpcStatus(page.status());
+  for (const Facet& facet : page->facets) {
+    v1::Facet* out = response->add_facets();
+    out->set_field(static_cast<v1::FacetField>(facet.field));
+    for (const FacetValue& value : facet.values) {
+      v1::FacetValue* v = out->add_values();
+      v->set_value(value.value);
+      v->set_label(value.label);
+      v->set_count(value.count);
+    }
+  }
   for (const SearchHit& hit : page->hits) {
     v1::SearchHit* out = response->add_hits();
     out->set_document_id(hit.document_id);
@@ -107,6 +141,8 @@ grpc::Status QueryServiceImpl::Related(grpc::ServerContext*, const v1::RelatedRe
   query.type = request->type();
   query.page_size = request->page_size();
   query.page_token = request->page_token();
+  query.order = static_cast<RelatedOrder>(request->order());
+  query.min_documents = request->min_documents();
   absl::StatusOr<RelatedPage> page = store_->Related(query);
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const RelatedEntity& related : page->related) ToProto(related, response->add_related());
@@ -122,6 +158,7 @@ grpc::Status QueryServiceImpl::Timeline(grpc::ServerContext*, const v1::Timeline
   query.date_to = FromProto(request->date_to());
   query.page_size = request->page_size();
   query.page_token = request->page_token();
+  query.kind = static_cast<TimelineKind>(request->kind());
   absl::StatusOr<TimelinePage> page = store_->Timeline(query);
   if (!page.ok()) return ToGrpcStatus(page.status());
   std::vector<std::string> entity_ids;
@@ -130,6 +167,11 @@ grpc::Status QueryServiceImpl::Timeline(grpc::ServerContext*, const v1::Timeline
   }
   for (const TimelineItem& item : page->items) ToProto(item, entity_ids, response->add_items());
   for (const TimelineItem& item : page->undated) ToProto(item, entity_ids, response->add_undated());
+  for (const TimelineDay& day : page->days) {
+    v1::TimelineDay* out = response->add_days();
+    ToProto(day.date, out->mutable_date());
+    for (int i = day.begin; i < day.end; ++i) *out->add_items() = response->items(i);
+  }
   response->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
@@ -140,6 +182,28 @@ grpc::Status QueryServiceImpl::GetDocument(grpc::ServerContext*, const v1::GetDo
   if (!document.ok()) return ToGrpcStatus(document.status());
   *response = std::move(*document);
   return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::ListEvents(grpc::ServerContext*, const v1::ListEventsRequest* request,
+                                          v1::ListEventsResponse* response) {
+  absl::StatusOr<EventPage> page = store_->ListEvents(FromProto(*request));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (common::v1::Event& event : page->events) *response->add_events() = std::move(event);
+  response->set_total_size(page->total_size);
+  response->set_next_page_token(page->next_page_token);
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::ExportEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
+                                            grpc::ServerWriter<common::v1::Event>* writer) {
+  absl::Status status = store_->ExportEvents(FromProto(*request), [&](const common::v1::Event& event) {
+    // A failed write means the client is gone.
+    return !context->IsCancelled() && writer->Write(event);
+  });
+  if (!status.ok() && status.code() != absl::StatusCode::kCancelled) {
+    spdlog::warn("event export failed: {}", status.ToString());
+  }
+  return ToGrpcStatus(status);
 }
 
 }  // namespace dossier::query

@@ -28,6 +28,12 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                         v1::TimelineResponse* response) override;
   grpc::Status GetDocument(grpc::ServerContext* context, const v1::GetDocumentRequest* request,
                            common::v1::Document* response) override;
+  grpc::Status ListEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
+                          v1::ListEventsResponse* response) override;
+  // Streams every match; stops with CANCELLED when the client cancels or
+  // goes away.
+  grpc::Status ExportEvents(grpc::ServerContext* context, const v1::ListEventsRequest* request,
+                            grpc::ServerWriter<common::v1::Event>* writer) override;
 
  private:
   IndexStore* store_;

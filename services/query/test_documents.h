@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -209,6 +210,152 @@ inline Document PhonesDocument() {
 
 inline std::vector<Document> Corpus() {
   return {PhoneCallDocument(), SummitDocument(), TreatyDocument(), CafeDocument(), PhonesDocument()};
+}
+
+// ---- Events ----
+
+inline constexpr char kBeijing[] = "place:beijing";
+
+struct ActorSpec {
+  std::string entity_id;
+  std::string name;
+  std::string code;
+};
+inline ActorSpec JiangActor() { return {kJiang, "Jiang Zemin", "CHNGOV"}; }
+inline ActorSpec PutinActor() { return {kPutin, "Vladimir Putin", "RUSGOV"}; }
+inline ActorSpec ChinaActor(std::string code = "CHN") { return {kChina, "China", std::move(code)}; }
+inline ActorSpec RussiaActor() { return {kRussia, "Russia", "RUS"}; }
+
+// Adds to `doc` the event `id` reported in `sentences` (index, confidence),
+// with the sentences' spans and texts as mentions.
+inline common::v1::Event* AddEvent(Document* doc, const std::string& id, const ActorSpec& source,
+                                   const ActorSpec& target, const std::string& code, int quad_class,
+                                   int year, int month, int day, bool date_from_text,
+                                   const std::vector<std::pair<int, float>>& sentences,
+                                   const std::string& trigger = "") {
+  common::v1::Event* e = doc->add_events();
+  e->set_id(id);
+  e->set_source_entity_id(source.entity_id);
+  e->set_target_entity_id(target.entity_id);
+  for (auto [actor, spec] : {std::pair{e->mutable_source(), &source}, std::pair{e->mutable_target(), &target}}) {
+    actor->set_entity_id(spec->entity_id);
+    actor->set_name(spec->name);
+    actor->set_code(spec->code);
+    actor->set_text(spec->name);
+    actor->set_type(spec->entity_id.rfind("person:", 0) == 0 ? kPerson : kLocation);
+  }
+  e->set_cameo_code(code);
+  e->set_label("label " + code);
+  e->set_root_code(code.substr(0, 2));
+  e->set_quad_class(quad_class);
+  e->set_goldstein(quad_class <= 2 ? 3.5 : -4.0);
+  e->mutable_date()->set_year(year);
+  e->mutable_date()->set_month(month);
+  e->mutable_date()->set_day(day);
+  e->set_date_from_text(date_from_text);
+  const CodePointIndex index(doc->body());
+  float best = 0;
+  for (const auto& [sentence, confidence] : sentences) {
+    common::v1::EventMention* m = e->add_mentions();
+    m->set_document_id(doc->id());
+    m->set_sentence(sentence);
+    const common::v1::Span& span = doc->sentences(sentence);
+    *m->mutable_span() = span;
+    const size_t b = index.ToByte(span.begin());
+    m->set_evidence(doc->body().substr(b, index.ToByte(span.end()) - b));
+    m->set_trigger(trigger);
+    m->set_confidence(confidence);
+    *m->mutable_date() = e->date();
+    m->set_date_from_text(date_from_text);
+    *m->mutable_published() = doc->published();
+    best = std::max(best, confidence);
+  }
+  e->set_confidence(best);
+  if (e->mentions_size() > 0) {
+    e->set_evidence(e->mentions(0).evidence());
+    *e->mutable_span() = e->mentions(0).span();
+  }
+  return e;
+}
+
+// e-call (2001-09-19): Jiang telephoned Putin on 18 September (two
+// sentences report it); Russia and China agree to talks.
+inline Document CallEventsDocument() {
+  DocBuilder b("e-call", "Jiang telephones Putin", 2001, 9, 19, "People's Daily");
+  b.Sentence("On 18 September President Jiang telephoned President Putin.")
+      .Date("18 September", 2001, 9, 18)
+      .Entity("Jiang", kJiang, kPerson, "Jiang Zemin")
+      .Entity("Putin", kPutin, kPerson, "Vladimir Putin");
+  b.Sentence("Putin thanked Jiang for the call.")
+      .Entity("Putin", kPutin, kPerson, "Vladimir Putin")
+      .Entity("Jiang", kJiang, kPerson, "Jiang Zemin");
+  b.Sentence("Russia and China agreed to hold talks in Moscow.")
+      .Entity("Russia", kRussia, kLocation, "Russia")
+      .Entity("China", kChina, kLocation, "China")
+      .Entity("Moscow", kMoscow, kLocation, "Moscow");
+  Document doc = b.Build();
+  AddEvent(&doc, "ev-call", JiangActor(), PutinActor(), "041", 1, 2001, 9, 18, true, {{0, 0.8f}, {1, 0.6f}},
+           "telephoned");
+  AddEvent(&doc, "ev-talks", RussiaActor(), ChinaActor(), "036", 1, 2001, 9, 19, false, {{2, 0.7f}},
+           "agreed to hold talks");
+  return doc;
+}
+
+// e-echo (2001-09-20): the same call, reported again; a Chinese military
+// exercise near Russia.
+inline Document EchoEventsDocument() {
+  DocBuilder b("e-echo", "Leaders spoke by phone", 2001, 9, 20, "Xinhua");
+  b.Sentence("Jiang Zemin spoke with Vladimir Putin by telephone on 18 September.")
+      .Entity("Jiang Zemin", kJiang, kPerson, "Jiang Zemin")
+      .Entity("Vladimir Putin", kPutin, kPerson, "Vladimir Putin")
+      .Date("18 September", 2001, 9, 18);
+  b.Sentence("Chinese troops held exercises near the Russian border.")
+      .Entity("Chinese", kChina, kLocation, "China")
+      .Entity("Russian", kRussia, kLocation, "Russia");
+  Document doc = b.Build();
+  AddEvent(&doc, "ev-call", JiangActor(), PutinActor(), "041", 1, 2001, 9, 18, true, {{0, 0.9f}}, "spoke with");
+  AddEvent(&doc, "ev-exercise", ChinaActor("CHNMIL"), RussiaActor(), "150", 4, 2001, 9, 20, false, {{1, 0.5f}},
+           "held exercises");
+  return doc;
+}
+
+// e-visit (May 2002, day unknown): a visit (042 for the visitor, 043 for
+// the host) and an agreement signed (057), dated by publication.
+inline Document VisitEventsDocument() {
+  DocBuilder b("e-visit", "Putin in Beijing", 2002, 5, 0, "Itar-Tass");
+  b.Sentence("Putin visited Beijing, where Jiang hosted him.")
+      .Entity("Putin", kPutin, kPerson, "Vladimir Putin")
+      .Entity("Beijing", kBeijing, kLocation, "Beijing")
+      .Entity("Jiang", kJiang, kPerson, "Jiang Zemin");
+  b.Sentence("Jiang and Putin signed a border agreement.")
+      .Entity("Jiang", kJiang, kPerson, "Jiang Zemin")
+      .Entity("Putin", kPutin, kPerson, "Vladimir Putin");
+  Document doc = b.Build();
+  common::v1::Event* visit =
+      AddEvent(&doc, "ev-visit", PutinActor(), JiangActor(), "042", 1, 2002, 5, 0, false, {{0, 0.7f}}, "visited");
+  visit->set_location_entity_id(kBeijing);
+  visit->set_location_name("Beijing");
+  AddEvent(&doc, "ev-host", JiangActor(), PutinActor(), "043", 1, 2002, 5, 0, false, {{0, 0.7f}}, "hosted");
+  AddEvent(&doc, "ev-sign", JiangActor(), PutinActor(), "057", 1, 2002, 5, 0, false, {{1, 0.8f}}, "signed");
+  return doc;
+}
+
+// e-undated (no publication date): a criticism on "17 September", year
+// unknown.
+inline Document UndatedEventsDocument() {
+  DocBuilder b("e-undated", "Words between leaders", 0, 0, 0, "Tagblatt");
+  b.Sentence("On 17 September Jiang criticised Putin.")
+      .Date("17 September", 0, 9, 17)
+      .Entity("Jiang", kJiang, kPerson, "Jiang Zemin")
+      .Entity("Putin", kPutin, kPerson, "Vladimir Putin");
+  Document doc = b.Build();
+  AddEvent(&doc, "ev-criticise", JiangActor(), PutinActor(), "111", 3, 0, 9, 17, true, {{0, 0.6f}}, "criticised");
+  return doc;
+}
+
+// Indexed in this order (so e-call is the first document of ev-call).
+inline std::vector<Document> EventCorpus() {
+  return {CallEventsDocument(), EchoEventsDocument(), VisitEventsDocument(), UndatedEventsDocument()};
 }
 
 // Directories made by FreshDbPath, removed when the test binary exits.
