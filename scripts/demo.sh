@@ -78,7 +78,11 @@ show search terrorism --entity country:RUS --from 2001 --to 2002
 show search '"strategic partnership"'
 show entity person:jiang-zemin
 show related org:SCO --limit 8
+show search summit --facets all --facet_limit 5 --limit 3
+show events person:jiang-zemin person:vladimir-putin
+show events CHN --code 04 --limit 10
 show timeline person:jiang-zemin person:vladimir-putin
+show related person:vladimir-putin --order events --limit 8
 
 if $keep_running; then
   trap - EXIT
@@ -92,9 +96,11 @@ Dossier is running (data in $data_dir, logs in $data_dir/logs):
 Try:
   $bin/dossier search "Shanghai Cooperation Organization"
   $bin/dossier entity Putin
+  $bin/dossier events RUS --code 04 --format tsv
   grpcurl -plaintext 127.0.0.1:$QUERY_PORT list
   grpcurl -plaintext -d '{"query": "terrorism", "entity_ids": ["country:RUS"]}' 127.0.0.1:$QUERY_PORT dossier.query.v1.QueryService/Search
   grpcurl -plaintext -d '{"name": "Jiang"}' 127.0.0.1:$ENTITY_PORT dossier.entity.v1.EntityService/ResolveName
+  grpcurl -plaintext -d '{"actor": "person:jiang-zemin", "cameo_prefix": "04"}' 127.0.0.1:$QUERY_PORT dossier.query.v1.QueryService/ListEvents
   grpcurl -plaintext -d '{"service": "dossier.ingest.v1.IngestService"}' 127.0.0.1:$INGEST_PORT grpc.health.v1.Health/Check
 
 Stop them with: kill ${pids[*]}

@@ -148,6 +148,106 @@ TEST_F(EndToEndTest, TimelineBetweenJiangAndPutinIsInDateOrder) {
   EXPECT_THAT(keys, Contains(20010716));
 }
 
+// The example corpus's phone call (05: 18 September 2001) and treaty
+// signing (16 July 2001) between Jiang Zemin and Vladimir Putin, through
+// GetDocument, ListEvents, ExportEvents and Timeline.
+TEST_F(EndToEndTest, EventsBetweenJiangAndPutin) {
+  query::v1::ListEventsRequest request;
+  request.set_actor("person:jiang-zemin");
+  request.set_other_actor("person:vladimir-putin");
+  request.set_page_size(500);
+  auto events = Query().ListEvents(request);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_GT(events->events_size(), 0);
+  EXPECT_EQ(events->total_size(), events->events_size());
+  bool call = false;
+  std::vector<int> keys;
+  for (const common::v1::Event& e : events->events()) {
+    const bool pair = (e.source().entity_id() == "person:jiang-zemin" && e.target().entity_id() == "person:vladimir-putin") ||
+                      (e.source().entity_id() == "person:vladimir-putin" && e.target().entity_id() == "person:jiang-zemin");
+    EXPECT_TRUE(pair) << e.ShortDebugString();
+    EXPECT_FALSE(e.id().empty());
+    EXPECT_GE(e.num_mentions(), 1);
+    EXPECT_GE(e.num_documents(), 1);
+    ASSERT_GT(e.mentions_size(), 0);
+    EXPECT_FALSE(e.mentions(0).document_id().empty());
+    EXPECT_FALSE(e.evidence().empty());
+    if (e.cameo_code() == "041" && DateKey(e.date()) == 20010918) {
+      call = true;
+      EXPECT_THAT(e.source().code(), ::testing::StartsWith(e.source().entity_id() == "person:jiang-zemin" ? "CHN" : "RUS"));
+      EXPECT_EQ(e.quad_class(), 1);
+      EXPECT_EQ(e.label(), "Discuss by telephone");
+    }
+    if (e.date().year() > 0) keys.push_back(DateKey(e.date()));
+  }
+  EXPECT_TRUE(call) << "no phone call on 2001-09-18";
+  EXPECT_TRUE(std::is_sorted(keys.begin(), keys.end()));
+
+  // The document of the first event lists it too.
+  const common::v1::Event& first = events->events(0);
+  query::v1::GetDocumentRequest get;
+  get.set_document_id(first.mentions(0).document_id());
+  auto doc = Query().GetDocument(get);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  bool listed = false;
+  for (const common::v1::Event& e : doc->events()) listed = listed || e.id() == first.id();
+  EXPECT_TRUE(listed);
+
+  // ExportEvents streams the same events.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto reader = Query().stub()->ExportEvents(&context, request);
+  common::v1::Event e;
+  int streamed = 0;
+  while (reader->Read(&e)) ++streamed;
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(streamed, events->total_size());
+
+  // Timeline of the pair: events among the items, grouped by day.
+  query::v1::TimelineRequest timeline;
+  timeline.add_entity_ids("person:jiang-zemin");
+  timeline.add_entity_ids("person:vladimir-putin");
+  timeline.set_kind(query::v1::TIMELINE_KIND_EVENTS);
+  timeline.set_page_size(500);
+  auto t = Query().Timeline(timeline);
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_GT(t->days_size(), 0);
+  int event_items = 0;
+  for (const auto& day : t->days()) {
+    for (const auto& item : day.items()) {
+      EXPECT_TRUE(item.has_event());
+      EXPECT_EQ(DateKey(item.date()), DateKey(day.date()));
+      ++event_items;
+    }
+  }
+  EXPECT_GT(event_items, 0);
+
+  // By actor code: Chinese actors as source, CAMEO 04 (consult).
+  query::v1::ListEventsRequest by_code;
+  by_code.set_actor("CHN");
+  by_code.set_side(query::v1::ACTOR_SIDE_SOURCE);
+  by_code.set_cameo_prefix("04");
+  auto chinese = Query().ListEvents(by_code);
+  ASSERT_TRUE(chinese.ok()) << chinese.status();
+  EXPECT_GT(chinese->total_size(), 0);
+  for (const common::v1::Event& c : chinese->events()) {
+    EXPECT_THAT(c.source().code(), ::testing::StartsWith("CHN"));
+    EXPECT_THAT(c.cameo_code(), ::testing::StartsWith("04"));
+  }
+}
+
+TEST_F(EndToEndTest, CliWritesEventsAsTsv) {
+  auto tsv = testing::RunCommand({"dossier", "events", "CHN", "--code", "04", "--format", "tsv"}, cluster_->CliEnv());
+  ASSERT_EQ(tsv.exit_code, 0) << tsv.err;
+  std::vector<std::string> lines = absl::StrSplit(tsv.out, '\n', absl::SkipEmpty());
+  ASSERT_GE(lines.size(), 2u) << tsv.out;
+  EXPECT_THAT(lines[0], HasSubstr("source_code"));
+  for (size_t i = 1; i < lines.size(); ++i) {
+    std::vector<std::string> fields = absl::StrSplit(lines[i], '\t');
+    EXPECT_EQ(fields.size(), std::vector<std::string>(absl::StrSplit(lines[0], '\t')).size()) << lines[i];
+  }
+}
+
 TEST_F(EndToEndTest, CliCommandsAnswerWithTables) {
   auto search =
       testing::RunCommand({"dossier", "search", "Shanghai Cooperation Organization"}, cluster_->CliEnv());

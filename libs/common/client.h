@@ -165,6 +165,10 @@ class QueryClient {
   absl::StatusOr<common::v1::Document> GetDocument(const query::v1::GetDocumentRequest& r) {
     return CallUnary(stub_.get(), &Stub::GetDocument, r, timeout_, auth_token_);
   }
+  absl::StatusOr<query::v1::ListEventsResponse> ListEvents(const query::v1::ListEventsRequest& r) {
+    return CallUnary(stub_.get(), &Stub::ListEvents, r, timeout_, auth_token_);
+  }
+  Stub* stub() { return stub_.get(); }
 
  private:
   std::unique_ptr<Stub> stub_;
