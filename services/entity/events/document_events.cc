@@ -377,7 +377,13 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
       }
       const Actor& src = actors[c.source];
       const Actor& tgt = actors[c.target];
-      if (src.mention->entity_id == tgt.mention->entity_id) continue;
+      // One entity on both sides is no interaction, unless two demonyms
+      // name different parts of the country ("Chinese police arrested
+      // Chinese demonstrators": CHNCOP, CHNCVL).
+      const bool parts = src.mention->reason == LinkReason::kDemonym &&
+                         tgt.mention->reason == LinkReason::kDemonym && !src.sector.empty() &&
+                         !tgt.sector.empty() && src.sector != tgt.sector;
+      if (src.mention->entity_id == tgt.mention->entity_id && !parts) continue;
       // The date: the date the sentence names nearest the action, else the
       // publication date.
       const uint32_t trigger_begin = tt.tokens[first + std::clamp(c.trigger_begin, 0, n - 1)].begin;
@@ -418,18 +424,29 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
       report.date = date;
       report.date_from_text = from_text;
 
-      // A person and their own country ("Jiang reiterated the Chinese
-      // position") is not an interaction.
+      // An actor and their own country as a whole ("Jiang reiterated
+      // China's position") is not an interaction. Domestic events between
+      // parts of a country are ("the Ugandan opposition ... the
+      // government", "Arnorian police arrested Arnorian demonstrators"): a
+      // country side with a sector ("Ugandan opposition" = UGAOPP) is not
+      // the bare country; but a country side with the other side's very
+      // code is ("President Jiang ... the Chinese position": CHNGOV twice).
       EventActor source = make_actor(src);
       EventActor target = make_actor(tgt);
-      const bool src_country = src.kb >= 0 && kb.entity(src.kb).kind == "country";
-      const bool tgt_country = tgt.kb >= 0 && kb.entity(tgt.kb).kind == "country";
+      const bool same_code = source.code == target.code;
+      const bool src_country =
+          src.kb >= 0 && kb.entity(src.kb).kind == "country" && (source.code.size() == 3 || same_code);
+      const bool tgt_country =
+          tgt.kb >= 0 && kb.entity(tgt.kb).kind == "country" && (target.code.size() == 3 || same_code);
       if ((src_country || tgt_country) && source.code.size() >= 3 && target.code.size() >= 3 &&
           source.code.compare(0, 3, target.code, 0, 3) == 0) {
         continue;
       }
 
-      auto key = std::make_tuple(src.mention->entity_id, tgt.mention->entity_id, c.code, DateKey(date));
+      // Parts of one country are told apart by their codes.
+      const std::string src_key = parts ? src.mention->entity_id + "/" + source.code : src.mention->entity_id;
+      const std::string tgt_key = parts ? tgt.mention->entity_id + "/" + target.code : tgt.mention->entity_id;
+      auto key = std::make_tuple(src_key, tgt_key, c.code, DateKey(date));
       auto [it, inserted] = by_key.emplace(key, out.size());
       if (!inserted) {
         DocumentEvent& e = out[it->second];
@@ -453,7 +470,7 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
       }
       e.date = date;
       e.date_from_text = from_text;
-      e.id = EventId(e.source.entity_id, e.target.entity_id, e.code, date);
+      e.id = EventId(src_key, tgt_key, e.code, date);
       // The place: "in Moscow" / "at Beijing" not taken by an actor, nearest
       // after the action; a visit's host place.
       for (const AnnotatedMention* p : places) {

@@ -163,6 +163,33 @@ TEST_F(DocumentEventsTest, ADemonymBeforeAnAgentNounIsItsCountryWithTheNounsSect
   EXPECT_THAT(Extract("Chinese restaurants attacked Russian cuisine.", DateParts{2001, 5, 5}), SizeIs(0));
 }
 
+TEST_F(DocumentEventsTest, PartsOfOneCountryInteractButAPersonAndTheirCountryDoNot) {
+  // Two demonyms with different sectors are two actors of one country.
+  const auto arrests =
+      Extract("Chinese police arrested Chinese demonstrators on 3 May 2001.", DateParts{2001, 5, 5});
+  const DocumentEvent* arrest = FindEvent(arrests, "country:CHN", "173", "country:CHN");
+  ASSERT_NE(arrest, nullptr);
+  EXPECT_EQ(arrest->source.code, "CHNCOP");
+  EXPECT_EQ(arrest->target.code, "CHNCVL");
+  // A person of the government and the government's country as a whole:
+  // no interaction.
+  for (const DocumentEvent& e : Extract("Jiang Zemin praised China on 3 May 2001.", DateParts{2001, 5, 5})) {
+    EXPECT_NE(e.target.entity_id, "country:CHN") << e.code;
+  }
+  // A person and a part of their own country: domestic, kept.
+  const auto talks = Extract("Jiang Zemin criticized Chinese rebels on 3 May 2001.", DateParts{2001, 5, 5});
+  const DocumentEvent* criticism = FindEvent(talks, "person:jiang-zemin", "111", "country:CHN");
+  ASSERT_NE(criticism, nullptr);
+  EXPECT_EQ(criticism->target.code, "CHNREB");
+}
+
+TEST_F(DocumentEventsTest, AnAnnouncedVisitIsAnIntentToMeet) {
+  const auto events = Extract("Vladimir Putin will visit China in May 2001.", DateParts{2001, 4, 5});
+  EXPECT_NE(FindEvent(events, "person:vladimir-putin", "036", "country:CHN"), nullptr);
+  EXPECT_EQ(FindEvent(events, "person:vladimir-putin", "042", "country:CHN"), nullptr);
+  EXPECT_EQ(FindEvent(events, "country:CHN", "043", "person:vladimir-putin"), nullptr);
+}
+
 TEST(EventIdTest, IsStableAndDependsOnEveryPart) {
   const std::string id = EventId("person:a", "person:b", "041", DateParts{2001, 7, 16});
   EXPECT_EQ(id, EventId("person:a", "person:b", "041", DateParts{2001, 7, 16}));

@@ -350,18 +350,113 @@ bool Reciprocal(const EventCode& c) {
          f.compare(0, 2, "06") == 0;
 }
 
+// The CAMEO code of a statement of intent to take the action `code`
+// (CAMEO's own structure: cooperation under 03, conflict under 13, e.g.
+// 042 visit -> 036 intent to meet, 073 humanitarian aid -> 0333, 163
+// embargo -> 1312, 191 blockade -> 1381); "" when the action has no intent
+// code of its own (statements, appeals, demands, intents and threats
+// themselves, force postures).
+std::string IntentCode(const std::string& c) {
+  if (c.size() < 3) return "";
+  const std::string root = c.substr(0, 2), three = c.substr(0, 3);
+  if (root == "04") return three == "045" ? "039" : "036";
+  if (root == "05") return three == "057" ? "030" : "032";
+  if (root == "06") {
+    if (three == "061") return "0311";
+    if (three == "062") return "0312";
+    if (three == "063") return "0313";
+    if (three == "064") return "0314";
+    return "031";
+  }
+  if (root == "07") {
+    if (three == "071") return "0331";
+    if (three == "072") return "0332";
+    if (three == "073") return "0333";
+    if (three == "074") return "0334";
+    return "033";
+  }
+  if (root == "08") {
+    if (three == "081") return "0351";
+    if (three == "082") return "0352";
+    if (c == "0831") return "0341";
+    if (c == "0832") return "0342";
+    if (c == "0833") return "0343";
+    if (c == "0834") return "0344";
+    if (three == "083") return "034";
+    if (three == "084") return "0353";
+    if (three == "085") return "0354";
+    if (three == "086") return "0355";
+    if (three == "087") return "0356";
+    return "035";
+  }
+  if (root == "14") return "133";
+  if (root == "16") {
+    if (three == "161") return "1313";
+    if (three == "162") return "1311";
+    if (three == "163") return "1312";
+    if (three == "164") return "134";
+    if (three == "165") return "135";
+    if (three == "166") return "136";
+    return "131";
+  }
+  if (root == "17") {
+    if (c == "1721") return "1321";
+    if (c == "1722") return "1322";
+    if (c == "1723") return "1323";
+    if (c == "1724") return "1324";
+    if (three == "172") return "132";
+    if (three == "173" || three == "174" || three == "175") return "137";
+    return "130";
+  }
+  if (root == "18") return "1383";
+  if (root == "19") {
+    if (three == "191") return "1381";
+    if (three == "192") return "1382";
+    return "1384";
+  }
+  if (root == "20") return three == "204" ? "1385" : "138";
+  return "";
+}
+
+// Words before an infinitive that make its action an intent: "plans to
+// impose", "pledged to send", "is ready to meet".
+bool IsIntentWord(std::string_view w) {
+  static const auto* words = new absl::flat_hash_set<std::string_view>{
+      "plan",     "plans",     "planned",   "planning",  "intend",   "intends",  "intended",  "intending",
+      "offer",    "offers",    "offered",   "offering",  "promise",  "promises", "promised",  "promising",
+      "pledge",   "pledges",   "pledged",   "pledging",  "vow",      "vows",     "vowed",     "vowing",
+      "threaten", "threatens", "threatened", "threatening", "agree", "agrees",   "agreed",    "agreeing",
+      "ready",    "willing",   "prepared",  "going",     "aims",     "aim",      "aimed",     "seeks",
+      "seek",     "sought",
+      "want",     "wants",     "wanted",    "hopes",     "hope",     "hoped",    "expects",   "expect"};
+  return words->contains(w);
+}
+
+// Verbs of saying whose complement clause's pronoun subject is their own
+// subject: "Arnor said it would ...".
+bool IsSpeechVerb(std::string_view w) {
+  static const auto* words = new absl::flat_hash_set<std::string_view>{
+      "said",      "says",       "say",      "announced", "announces", "confirmed", "confirms", "stated",
+      "states",    "declared",   "declares", "indicated", "indicates", "added",     "insisted", "insists",
+      "stressed",  "reiterated", "warned",   "warns",     "promised",  "pledged",   "vowed",    "threatened",
+      "believes",  "believed",   "hinted",   "signalled", "signaled",  "repeated",  "explained", "noted"};
+  return words->contains(w);
+}
+
 }  // namespace
 
 EventCoder::EventCoder() : dict_(std::make_shared<VerbDictionary>()) {}
 
-EventCoder::EventCoder(std::shared_ptr<const VerbDictionary> dict) : dict_(std::move(dict)) {}
+EventCoder::EventCoder(std::shared_ptr<const VerbDictionary> dict, const CoderOptions& options)
+    : dict_(std::move(dict)), options_(options) {}
 
-absl::StatusOr<EventCoder> EventCoder::Load(const std::string& verbs_path, const std::string& discards_path) {
-  return LoadFiles({verbs_path}, discards_path);
+absl::StatusOr<EventCoder> EventCoder::Load(const std::string& verbs_path, const std::string& discards_path,
+                                            const CoderOptions& options) {
+  return LoadFiles({verbs_path}, discards_path, options);
 }
 
 absl::StatusOr<EventCoder> EventCoder::LoadFiles(const std::vector<std::string>& verb_paths,
-                                                 const std::string& discards_path) {
+                                                 const std::string& discards_path, const CoderOptions& options) {
   auto dict = std::make_shared<VerbDictionary>();
   for (const std::string& path : verb_paths) {
     if (absl::Status s = dict->AddVerbsFile(path); !s.ok()) return s;
@@ -369,12 +464,14 @@ absl::StatusOr<EventCoder> EventCoder::LoadFiles(const std::vector<std::string>&
   if (!discards_path.empty()) {
     if (absl::Status s = dict->AddDiscardsFile(discards_path); !s.ok()) return s;
   }
-  return EventCoder(std::move(dict));
+  return EventCoder(std::move(dict), options);
 }
 
 absl::StatusOr<EventCoder> EventCoder::LoadDir(const std::string& cameo_dir) {
+  CoderOptions options;
+  options.announced_as_intent = true;
   return LoadFiles({cameo_dir + "/CAMEO.2.0.txt", cameo_dir + "/dossier.verbs.txt"},
-                   cameo_dir + "/Phoenix.discards.txt");
+                   cameo_dir + "/Phoenix.discards.txt", options);
 }
 
 absl::StatusOr<EventCoder> EventCoder::Default() { return LoadDir(DefaultCameoDir()); }
@@ -487,11 +584,13 @@ struct Roles {
   int subject = -1;
   bool via_parenthetical = false;
   bool via_coordination = false;
+  bool via_pronoun = false;  // "X said it would": the speaker
 };
 
 class Coder {
  public:
-  Coder(const VerbDictionary& dict, const Sentence& s) : dict_(dict), s_(s), matcher_(dict, s) {}
+  Coder(const VerbDictionary& dict, const CoderOptions& options, const Sentence& s)
+      : dict_(dict), options_(options), s_(s), matcher_(dict, s) {}
 
   // Start of the auxiliary chain before token `v` ("will not be", "is about to").
   int ChainStart(int v) const {
@@ -534,6 +633,19 @@ class Coder {
         r.subject = s_.actor_at[i];
         return r;
       }
+      if (s_.Is(i, kPronoun) && depth < 3) {
+        // "Arnor said (on Monday) (that) it would ...": the pronoun is the
+        // speaker when nothing but a time phrase and "that" lie between.
+        const int speaker = Speaker(i);
+        if (speaker >= 0) {
+          Roles prev = Subject(ChainStart(speaker), depth + 1);
+          if (prev.subject >= 0) {
+            prev.via_pronoun = true;
+            return prev;
+          }
+        }
+        return r;
+      }
       if (s_.Is(i, kBoundary | kThat | kSubConj | kPronoun)) return r;
       if (s_.Is(i, kRelPron)) {
         int j = i - 1;
@@ -541,7 +653,12 @@ class Coder {
         if (j >= 0 && s_.actor_at[j] >= 0) r.subject = s_.actor_at[j];
         return r;
       }
-      if (s_.Finite(i) && !s_.Is(i, kAux)) return r;
+      // "Arnor plans to send": a verb of intent before the infinitive is
+      // part of the chain, not another clause.
+      if (s_.Finite(i) && !s_.Is(i, kAux) &&
+          !(i + 1 == from && from < s_.n && s_.Is(from, kTo) && IsIntentWord(s_.norm[i]))) {
+        return r;
+      }
       if (s_.Is(i, kTo) && i + 1 < s_.n && s_.Verb(i + 1) && ObjectControlled(i)) return r;
       if (s_.Is(i, kComma)) {
         // "X, in remarks published on Monday, urged": the actor before the
@@ -560,6 +677,50 @@ class Coder {
       }
     }
     return r;
+  }
+
+  // The verb of saying whose complement clause the subject pronoun at `p`
+  // starts ("said that it", "announced on Monday it"), or -1. Only third
+  // person pronouns; "I"/"you"/"we" are the speaker's own voice.
+  int Speaker(int p) const {
+    const std::string& w = s_.norm[p];
+    if (w != "it" && w != "they" && w != "he" && w != "she") return -1;
+    int k = p - 1;
+    if (k >= 0 && s_.Is(k, kThat)) --k;
+    for (int steps = 0; k >= 0 && steps < 5; --k, ++steps) {
+      if (IsSpeechVerb(s_.norm[k]) && s_.Verb(k)) return k;
+      // A time phrase between ("on Monday", "today", "here").
+      if (s_.actor_at[k] >= 0 || s_.Verb(k) || s_.Is(k, kBoundary | kComma | kPronoun)) return -1;
+      if (!(s_.tag[k] == "IN" || s_.Noun(k) || s_.Adverb(k) || s_.tag[k] == "DT")) return -1;
+    }
+    return -1;
+  }
+
+  // Whether the verb of `hit` is announced rather than done: under "will",
+  // "would" or "shall" (not "would have") or after "plans to", "pledged
+  // to", "is ready to" ...; words the matched pattern names do
+  // not count (the dictionary coded them).
+  bool IntentFrame(int chain, const VerbHit& hit, const PatternMatch& match) const {
+    auto named = [&](int i) { return std::find(match.tokens.begin(), match.tokens.end(), i) != match.tokens.end(); };
+    bool modal = false, perfect = false, to = false;
+    for (int i = chain; i < hit.begin; ++i) {
+      if (named(i)) continue;
+      const std::string& w = s_.norm[i];
+      if (w == "will" || w == "would" || w == "shall" || w == "'ll") modal = true;
+      if (modal && (w == "have" || w == "'ve")) perfect = true;
+      if (s_.Is(i, kTo)) to = true;
+    }
+    if (modal) return !perfect;
+    // "is to host a banquet this evening" is the day's schedule, reported
+    // as it happens: not an intent.
+    if (!to) return false;
+    const int p = chain - 1;
+    if (p < 0 || named(p) || !IsIntentWord(s_.norm[p])) return false;
+    // "is expected to", "was prepared to": a passive of expecting is a
+    // forecast by others; "prepared", "ready", "willing" need the "be".
+    if (s_.norm[p] == "expects" || s_.norm[p] == "expect") return p > 0 && !s_.Is(p - 1, kBe);
+    if (s_.norm[p] == "going") return p > 0 && s_.Is(p - 1, kBe);
+    return true;
   }
 
   // Whether the infinitive "to" at `to` follows an object (a noun, pronoun
@@ -778,6 +939,16 @@ class Coder {
         if (s_.Is(i, kTo) && ObjectControlled(i)) return;
       }
     }
+    // "Arnor will send aid", "Mordor threatened to blockade Gondor": the
+    // action is announced, not done; CAMEO codes the statement of intent
+    // (03) or the threat (13). A visit's host has done nothing yet.
+    if (options_.announced_as_intent && !code.forward.empty() && IntentFrame(chain, hit, match)) {
+      const std::string intent = IntentCode(code.forward);
+      if (!intent.empty()) {
+        code.reverse = Symmetric(code) ? intent : std::string();
+        code.forward = intent;
+      }
+    }
     const bool passive = be && (s_.tag[hit.word] == "VBN" || s_.tag[hit.word] == "VBD");
     int agent = -1;
     if (passive) {
@@ -818,7 +989,7 @@ class Coder {
         roles = Subject(match.first, 0);
       }
       subject = roles.subject;
-      if (roles.via_parenthetical || roles.via_coordination) confidence -= 0.1f;
+      if (roles.via_parenthetical || roles.via_coordination || roles.via_pronoun) confidence -= 0.1f;
     }
     int object = match.target;
     if (object < 0 && match.compound >= 0) object = match.compound;
@@ -893,6 +1064,7 @@ class Coder {
 
  private:
   const VerbDictionary& dict_;
+  const CoderOptions& options_;
   const Sentence& s_;
   Matcher matcher_;
 };
@@ -920,7 +1092,7 @@ std::vector<CodedEvent> EventCoder::Code(std::span<const CoderToken> tokens,
   Sentence s;
   Prepare(*dict_, tokens, actors, &s);
   if (HasDiscard(*dict_, s, false)) return out;
-  Coder coder(*dict_, s);
+  Coder coder(*dict_, options_, s);
   for (const VerbHit& hit : coder.FindVerbs()) coder.CodeVerb(hit, &out);
   return out;
 }

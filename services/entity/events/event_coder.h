@@ -61,6 +61,19 @@
 //    place, not a target ("X and Y met in Moscow");
 //  - a paired code [042:043] gives the forward event and the reverse one
 //    (the host's 043), [:173] only the reverse;
+//  - with CoderOptions::announced_as_intent (on for the shipped set), an
+//    action announced rather than done -- under "will", "would", "shall"
+//    (not "would have"), or after "plans to", "pledged to", "agreed to",
+//    "threatened to", "is ready to" ... (not "is to host": a schedule) -- is coded as CAMEO's
+//    statement of intent or threat: 04x -> 036 (045 -> 039), 05x -> 032
+//    (057 -> 030), 06x -> 031x, 07x -> 033x, 08x -> 034x/035x, 14x -> 133,
+//    16x -> 131x/134/135/136, 17x -> 132x/137, 18x -> 1383, 19x -> 138x,
+//    20x -> 138/1385; other roots keep their code; a visit's host gets no
+//    event; words a matched pattern names do not count;
+//    a verb of intent before "to" does not hide the subject ("Arnor plans
+//    to boycott Gondor");
+//  - a pronoun subject right after a verb of saying ("Arnor said on Monday
+//    that it would ...") is that verb's subject;
 //  - a discard phrase anywhere in the sentence suppresses all its events
 //    (the all-digit ones, Phoenix's years 1914-2013, are ignored: they mark
 //    retrospective mentions in current news, which would discard most of an
@@ -69,7 +82,7 @@
 // Confidence: 0.6 for a verb's default code, 0.75 when a pattern matched,
 // +0.1 for a target within four tokens of the verb, -0.05 for each side taken
 // from a compound rather than the actor found, -0.1 for a subject found past
-// a parenthetical or through a coordinated verb.
+// a parenthetical, through a coordinated verb or through a pronoun.
 //
 // An EventCoder is immutable after loading; Code is const and thread-safe.
 // Copies share the dictionary.
@@ -95,6 +108,14 @@ struct CodedEvent {
   float confidence = 0;  // 0..1
 };
 
+struct CoderOptions {
+  // Code announced actions as intents and threats (see above), as the CAMEO
+  // codebook does. PETRARCH codes the action itself ("will break relations":
+  // 161), and its unit tests expect that, so Load and LoadFiles leave this
+  // off unless asked; LoadDir turns it on.
+  bool announced_as_intent = false;
+};
+
 class EventCoder {
  public:
   // A coder with an empty dictionary: codes nothing.
@@ -103,13 +124,14 @@ class EventCoder {
   // Reads one verb dictionary and a discard list (`discards_path` may be "").
   // NOT_FOUND when a file cannot be read. Lines the reader cannot use are
   // skipped (dictionary().warnings()).
-  static absl::StatusOr<EventCoder> Load(const std::string& verbs_path, const std::string& discards_path);
+  static absl::StatusOr<EventCoder> Load(const std::string& verbs_path, const std::string& discards_path,
+                                         const CoderOptions& options = {});
   // Several verb dictionaries, read in order into one.
   static absl::StatusOr<EventCoder> LoadFiles(const std::vector<std::string>& verb_paths,
-                                              const std::string& discards_path);
+                                              const std::string& discards_path, const CoderOptions& options = {});
   // The shipped set in `cameo_dir`: CAMEO.2.0.txt, dossier.verbs.txt (Dossier's
   // additions: telephone calls, talks, visits written as nouns) and
-  // Phoenix.discards.txt.
+  // Phoenix.discards.txt; announced actions coded as intents.
   static absl::StatusOr<EventCoder> LoadDir(const std::string& cameo_dir);
   // LoadDir(DefaultCameoDir()) (cameo_codes.h).
   static absl::StatusOr<EventCoder> Default();
@@ -123,11 +145,13 @@ class EventCoder {
   bool StoryDiscard(std::span<const CoderToken> tokens) const;
 
   const VerbDictionary& dictionary() const { return *dict_; }
+  const CoderOptions& options() const { return options_; }
 
  private:
-  explicit EventCoder(std::shared_ptr<const VerbDictionary> dict);
+  EventCoder(std::shared_ptr<const VerbDictionary> dict, const CoderOptions& options);
 
   std::shared_ptr<const VerbDictionary> dict_;
+  CoderOptions options_;
 };
 
 }  // namespace dossier::entity::events

@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -17,6 +19,12 @@
 
 namespace dossier::entity::events {
 namespace {
+
+// A file name of this process's own: ctest runs the tests of this binary as
+// parallel processes, which must not write each other's fixtures.
+std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "/" + std::to_string(::getpid()) + "." + name;
+}
 
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -83,6 +91,12 @@ AGREE
 --- URGE  [020]  ---
 URGE
 
+--- SEND  [070]  ---
+SEND
+
+--- BOYCOTT  [163]  ---
+BOYCOTT
+
 --- NOUN_TALKS  [---]  ---
 TALKS {}
 - * (BETWEEN %)            [046:046]
@@ -137,8 +151,8 @@ class EventCoderTest : public ::testing::Test {
  protected:
   // The fixture dictionary, written to files and loaded as callers do.
   static void SetUpTestSuite() {
-    const std::string verbs = ::testing::TempDir() + "/event_coder_test.verbs.txt";
-    const std::string discards = ::testing::TempDir() + "/event_coder_test.discards.txt";
+    const std::string verbs = TempPath("event_coder_test.verbs.txt");
+    const std::string discards = TempPath("event_coder_test.discards.txt");
     WriteFile(verbs, kVerbs);
     WriteFile(discards, kDiscards);
     auto coder = EventCoder::Load(verbs, discards);
@@ -340,6 +354,70 @@ TEST_F(EventCoderTest, BadInputDoesNotCrash) {
   EXPECT_EQ(EventCoder::Load("/nonexistent/verbs.txt", "").status().code(), absl::StatusCode::kNotFound);
 }
 
+// Announced actions coded as statements of intent and threats: the fixture
+// dictionary loaded with the option on (Load leaves it off, as above).
+TEST(EventCoderIntentTest, AnnouncedActionsAreIntentsOrThreats) {
+  const std::string verbs = TempPath("event_coder_intent.verbs.txt");
+  WriteFile(verbs, kVerbs);
+  CoderOptions options;
+  options.announced_as_intent = true;
+  auto coder = EventCoder::Load(verbs, "", options);
+  ASSERT_TRUE(coder.ok()) << coder.status();
+  auto off = EventCoder::Load(verbs, "");
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_FALSE(off->options().announced_as_intent);
+  auto code = [&](const EventCoder& c, std::string_view text) {
+    Tagged t = Parse(text);
+    std::vector<Triple> out;
+    for (const CodedEvent& e : c.Code(t.tokens, t.actors)) out.emplace_back(e.source, e.target, e.code);
+    return out;
+  };
+  // A visit announced is an intent to meet; the host has done nothing yet.
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] will/MD visit/VB [ Gondor/NNP ] in/IN June/NNP ./."),
+              UnorderedElementsAre(Triple{0, 1, "036"}));
+  EXPECT_THAT(code(*off, "[ Arnor/NNP ] will/MD visit/VB [ Gondor/NNP ] in/IN June/NNP ./."),
+              UnorderedElementsAre(Triple{0, 1, "042"}, Triple{1, 0, "043"}));
+  // Aid, a boycott and an attack announced: 033, 1312, 1384.
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] would/MD send/VB grain/NN to/TO [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "033"}));
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] plans/VBZ to/TO boycott/VB [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "1312"}));
+  EXPECT_THAT(code(*coder, "[ Mordor/NNP ] has/VBZ pledged/VBN to/TO attack/VB [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "1384"}));
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] is/VBZ ready/JJ to/TO send/VB grain/NN to/TO [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "033"}));
+  // "is to host" is a schedule, not an intent.
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] is/VBZ to/TO visit/VB [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "042"}, Triple{1, 0, "043"}));
+  // A mutual action announced by a compound subject: both ways.
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] and/CC [ Gondor/NNP ] will/MD meet/VB next/JJ week/NN ./."),
+              UnorderedElementsAre(Triple{0, 1, "036"}, Triple{1, 0, "036"}));
+  // Statements keep their code; a forecast by others is no intent; done
+  // actions and negated ones as before.
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] will/MD condemn/VB [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "122"}));
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] is/VBZ expected/VBN to/TO send/VB grain/NN to/TO [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "070"}));
+  EXPECT_THAT(code(*coder, "[ Mordor/NNP ] attacked/VBD [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "190"}));
+  EXPECT_THAT(code(*coder, "[ Mordor/NNP ] will/MD not/RB attack/VB [ Gondor/NNP ] ./."), IsEmpty());
+  EXPECT_THAT(code(*coder, "[ Arnor/NNP ] urged/VBD [ Rohan/NNP ] to/TO attack/VB [ Mordor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "020"}));
+}
+
+// "Arnor said it would ...": the pronoun is the speaker.
+TEST_F(EventCoderTest, PronounSubjectOfAVerbOfSaying) {
+  EXPECT_THAT(Code("[ Arnor/NNP ] said/VBD it/PRP will/MD send/VB grain/NN to/TO [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "070"}));
+  EXPECT_THAT(Code("[ Arnor/NNP ] announced/VBD on/IN Monday/NNP that/IN they/PRP attacked/VBD "
+                   "[ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "190"}));
+  // Another actor between, or no speaker: not resolved.
+  EXPECT_THAT(Code("[ Arnor/NNP ] told/VBD [ Rohan/NNP ] it/PRP attacked/VBD [ Gondor/NNP ] ./."), IsEmpty());
+  EXPECT_THAT(Code("It/PRP said/VBD it/PRP attacked/VBD [ Gondor/NNP ] ./. [ Arnor/NNP ]"), IsEmpty());
+  EXPECT_THAT(Code("[ Arnor/NNP ] said/VBD we/PRP attacked/VBD [ Gondor/NNP ] ./."), IsEmpty());
+}
+
 // The shipped CAMEO.2.0 dictionary with Dossier's additions.
 TEST(ShippedEventCoderTest, CodesDiplomaticSentences) {
   auto coder = EventCoder::LoadDir(SourceDir() + "/data/cameo");
@@ -386,12 +464,15 @@ TEST(ShippedEventCoderTest, CodesDiplomaticSentences) {
               UnorderedElementsAre(Triple{0, 1, "042"}, Triple{1, 0, "043"}));
   // "agreed to" is an intent to cooperate (dossier.verbs.txt), between the
   // members of a compound subject too; a bare "agreed with" keeps CAMEO's.
-  // (The infinitive is coded too: CAMEO's "REOPEN * BORDER" is 050.)
+  // (The infinitive is coded too: CAMEO's "REOPEN * BORDER" is 050, agreed
+  // to, an intent: 032.)
   EXPECT_THAT(code("[ Arnor/NNP ] has/VBZ agreed/VBN to/TO reopen/VB its/PRP$ border/NN to/TO "
                    "[ Gondor/NNP ] ./."),
-              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{0, 1, "050"}));
+              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{0, 1, "032"}));
+  // The infinitive's action agreed to: an intent to cooperate militarily.
   EXPECT_THAT(code("[ Arnor/NNP ] and/CC [ Gondor/NNP ] agreed/VBD to/TO hold/VB joint/JJ exercises/NNS ./."),
-              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{1, 0, "030"}));
+              UnorderedElementsAre(Triple{0, 1, "030"}, Triple{1, 0, "030"}, Triple{0, 1, "0312"},
+                                   Triple{1, 0, "0312"}));
   EXPECT_THAT(code("[ Arnor/NNP ] agreed/VBD with/IN [ Gondor/NNP ] ./."), UnorderedElementsAre(Triple{0, 1, "030"}));
   // Rejecting and refusing code 120 without a named object; CAMEO's
   // patterns still pick a finer code where they match.
@@ -401,12 +482,22 @@ TEST(ShippedEventCoderTest, CodesDiplomaticSentences) {
               UnorderedElementsAre(Triple{0, 1, "120"}));
   EXPECT_THAT(code("[ Rohan/NNP ] rejected/VBD the/DT accusation/NN by/IN [ Mordor/NNP ] ./."),
               UnorderedElementsAre(Triple{0, 1, "016"}));
+  // Withdrawing peacekeepers (dossier.verbs.txt): 1661; announced, a threat
+  // to end international involvement (136).
+  EXPECT_THAT(code("[ Arnor/NNP ] withdrew/VBD its/PRP$ peacekeeping/NN force/NN from/IN [ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "1661"}));
+  EXPECT_THAT(code("[ Arnor/NNP ] will/MD withdraw/VB its/PRP$ peacekeeping/NN force/NN from/IN "
+                   "[ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "136"}));
+  EXPECT_THAT(code("[ Arnor/NNP ] said/VBD it/PRP would/MD send/VB humanitarian/JJ aid/NN to/TO "
+                   "[ Gondor/NNP ] ./."),
+              UnorderedElementsAre(Triple{0, 1, "0333"}));
 }
 
 // A code written on a verb line beats the default of a block that lists
 // the same verb: whichever file or block comes first.
 TEST(EventCoderCodeChoiceTest, VerbOwnCodeBeatsBlockDefault) {
-  const std::string path = ::testing::TempDir() + "/event_coder_own_code.verbs.txt";
+  const std::string path = TempPath("event_coder_own_code.verbs.txt");
   WriteFile(path,
             "---  SNUB   [---]  ---\n"
             "SNUB\n"
