@@ -156,6 +156,8 @@ class EventCoderTest : public ::testing::Test {
     WriteFile(verbs, kVerbs);
     WriteFile(discards, kDiscards);
     auto coder = EventCoder::Load(verbs, discards);
+    std::remove(verbs.c_str());
+    std::remove(discards.c_str());
     ASSERT_TRUE(coder.ok()) << coder.status();
     ASSERT_EQ(coder->dictionary().warnings(), 0) << coder->dictionary().warning_messages()[0];
     coder_ = new EventCoder(*std::move(coder));
@@ -364,6 +366,7 @@ TEST(EventCoderIntentTest, AnnouncedActionsAreIntentsOrThreats) {
   auto coder = EventCoder::Load(verbs, "", options);
   ASSERT_TRUE(coder.ok()) << coder.status();
   auto off = EventCoder::Load(verbs, "");
+  std::remove(verbs.c_str());
   ASSERT_TRUE(off.ok()) << off.status();
   EXPECT_FALSE(off->options().announced_as_intent);
   auto code = [&](const EventCoder& c, std::string_view text) {
@@ -509,6 +512,7 @@ TEST(EventCoderCodeChoiceTest, VerbOwnCodeBeatsBlockDefault) {
             "---  GREET_AGAIN   [052]  ---\n"
             "GREET\n");
   auto coder = EventCoder::Load(path, "");
+  std::remove(path.c_str());
   ASSERT_TRUE(coder.ok()) << coder.status();
   auto code = [&](std::string_view text) {
     Tagged t = Parse(text);
