@@ -484,7 +484,8 @@ std::vector<DocumentEvent> ExtractEvents(const KbIndex& kb, std::string_view tex
         e.location_name = p->entity_name;
         if (p->begin >= trigger_end) break;
       }
-      if (e.location_id.empty() && (c.code == "042" || c.code == "043")) {
+      // A visit happens at the host's place, whatever else the sentence names.
+      if (c.code == "042" || c.code == "043") {
         const Actor& host = c.code == "042" ? tgt : src;
         if (host.mention->type == EntityType::kLocation) {
           e.location_id = host.mention->entity_id;

@@ -102,6 +102,14 @@ TEST_F(DocumentEventsTest, AVisitIsMadeByTheVisitorAndHostedByTheHost) {
   EXPECT_EQ(host->date, (DateParts{2001, 7, 0}));
 }
 
+TEST_F(DocumentEventsTest, AVisitTakesPlaceAtTheHostsPlaceNotAnotherNamedBefore) {
+  const auto events = Extract("After a summit in Beijing, Jiang Zemin visited Moscow in July 2001.",
+                              DateParts{2001, 7, 20});
+  const DocumentEvent* visit = FindEvent(events, "person:jiang-zemin", "042", "place:moscow");
+  ASSERT_NE(visit, nullptr);
+  EXPECT_EQ(visit->location_id, "place:moscow");
+}
+
 TEST_F(DocumentEventsTest, TheSameEventInTwoSentencesIsOneEventWithTwoReports) {
   const auto events = Extract(
       "Vladimir Putin telephoned Jiang Zemin on 16 July 2001. The talks lasted an hour. "
