@@ -200,6 +200,13 @@ EXTRA_ALIASES = {
     "country:GBR": [("Britain", "name")],
     "place:chechnya": [("Chechen", "demonym"), ("Chechens", "demonym")],
     "org:EU": [("European", "adjective")],
+    # The countries database now names Turkey "Türkiye" and lists no
+    # "Turkey"; news of every year uses it.
+    "country:TUR": [("Turkey", "name")],
+    "country:CHN": [("PRC", "acronym")],
+    # The Palestinian territories by the names news uses (a province of
+    # Mozambique is also called Gaza; the country is the better prior).
+    "country:PSE": [("Gaza", "name"), ("Gaza Strip", "name"), ("West Bank", "name")],
 }
 # Words of PETRARCH2 phrases that name an organisation's officials.
 ORG_OFFICIAL_WORDS = {
