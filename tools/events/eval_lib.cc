@@ -14,8 +14,6 @@
 #include "services/entity/tokenizer.h"
 
 namespace dossier::tools::events {
-namespace {
-
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
@@ -23,6 +21,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+namespace {
 
 std::string Unescape(std::string_view s) {
   std::string out;

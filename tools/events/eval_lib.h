@@ -43,6 +43,9 @@
 
 namespace dossier::tools::events {
 
+// The whole file at `path`; NOT_FOUND naming it when it cannot be read.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
 struct EventTriple {
   std::string source;
   std::string target;

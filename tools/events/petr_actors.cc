@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/entity/tokenizer.h"
+#include "tools/events/eval_lib.h"
 
 namespace dossier::tools::events {
 namespace {
@@ -23,14 +24,6 @@ std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // Lines without "#" and "<!-- -->" comments (the latter may span lines).

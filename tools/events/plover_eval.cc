@@ -18,6 +18,7 @@
 #include "services/entity/kb_index.h"
 #include "services/entity/kb_store.h"
 #include "services/entity/ner/ner_model.h"
+#include "tools/events/eval_lib.h"
 
 namespace dossier::tools::events {
 namespace {
@@ -134,14 +135,6 @@ bool Matches(const PloverRecord& record, const ScoredEvent& event) {
 
 namespace dossier::tools::events {
 namespace {
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Join(const std::vector<std::string>& v) {
   std::string out;
