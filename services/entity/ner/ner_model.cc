@@ -8,39 +8,27 @@
 #include <limits>
 #include <sstream>
 
+#include "services/entity/ner/model_io.h"
+
 namespace dossier::entity::ner {
 namespace {
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ull;
-constexpr uint64_t kBoundary = 0x5bd1e9955bd1e995ull;  // stands for a token before/after the sentence
+using model_io::Combine;
+using model_io::HashExact;
+using model_io::HashLower;
+using model_io::kBoundary;
+using model_io::kFnvOffset;
+using model_io::kFnvPrime;
+using model_io::kGolden;
+using model_io::LowerAscii;
+using model_io::Mix;
+using model_io::Put;
+using model_io::PutVarint;
+using model_io::Reader;
+
 constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'N', 'E', 'R', '1'};
 constexpr uint32_t kFormatVersion = 1;
 
-inline uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
-inline uint64_t Combine(uint64_t a, uint64_t b) { return Mix(a * kGolden + b + 0x632be59bd9b4e019ull); }
-inline uint64_t Combine(uint64_t a, uint64_t b, uint64_t c) { return Combine(Combine(a, b), c); }
-
-inline char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
-
-uint64_t HashLower(std::string_view s) {
-  uint64_t h = kFnvOffset;
-  for (char c : s) h = (h ^ static_cast<uint8_t>(LowerAscii(c))) * kFnvPrime;
-  return Mix(h);
-}
-uint64_t HashExact(std::string_view s) {
-  uint64_t h = kFnvOffset ^ 0x1234;
-  for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * kFnvPrime;
-  return Mix(h);
-}
 
 constexpr uint64_t kPhraseSeed = 0x2545f4914f6cdd1dull;
 
@@ -143,45 +131,6 @@ const Constraints& GetConstraints() {
   static const Constraints* c = new Constraints();
   return *c;
 }
-
-// Binary writing/reading helpers (little-endian hosts).
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view b) : b_(b) {}
-  template <typename T>
-  bool Get(T* v) {
-    if (b_.size() < sizeof(T)) return false;
-    std::memcpy(v, b_.data(), sizeof(T));
-    b_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool GetVarint(uint64_t* v) {
-    *v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t byte;
-      if (!Get(&byte)) return false;
-      *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return true;
-    }
-    return false;
-  }
-  bool empty() const { return b_.empty(); }
-
- private:
-  std::string_view b_;
-};
 
 void PutHashMap(std::string* out, const absl::flat_hash_map<uint64_t, uint8_t>& m) {
   std::vector<std::pair<uint64_t, uint8_t>> sorted(m.begin(), m.end());

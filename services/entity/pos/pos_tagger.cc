@@ -7,45 +7,34 @@
 #include <sstream>
 #include <utility>
 
+#include "services/entity/ner/model_io.h"
+
 namespace dossier::entity::pos {
 namespace {
 
-constexpr uint64_t kFnvOffset = 1469598103934665603ull;
-constexpr uint64_t kFnvPrime = 1099511628211ull;
-constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ull;
-constexpr uint64_t kBoundary = 0x5bd1e9955bd1e995ull;  // stands for a token before/after the sentence
+using model_io::Combine;
+using model_io::HashExact;
+using model_io::HashLower;
+using model_io::kBoundary;
+using model_io::kFnvOffset;
+using model_io::kFnvPrime;
+using model_io::kGolden;
+using model_io::LowerAscii;
+using model_io::Mix;
+using model_io::Put;
+using model_io::PutVarint;
+using model_io::Reader;
+
 constexpr char kMagic[8] = {'D', 'O', 'S', 'S', 'P', 'O', 'S', '1'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr int kSymTag = 30;  // history tag of "#", which CoNLL-2003 never has
 static_assert(kModelTags[kSymTag] == "SYM" && kModelTags[kQuoteTag] == "''");
 static_assert(kNumTags <= 64, "row masks are 64-bit");
 
-inline uint64_t Mix(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ull;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebull;
-  x ^= x >> 31;
-  return x;
-}
-inline uint64_t Combine(uint64_t a, uint64_t b) { return Mix(a * kGolden + b + 0x632be59bd9b4e019ull); }
-inline uint64_t Combine(uint64_t a, uint64_t b, uint64_t c) { return Combine(Combine(a, b), c); }
-
 inline bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 inline bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-inline char LowerAscii(char c) { return IsUpper(c) ? static_cast<char>(c + 32) : c; }
 
-uint64_t HashExact(std::string_view s) {
-  uint64_t h = kFnvOffset ^ 0x1234;
-  for (char c : s) h = (h ^ static_cast<uint8_t>(c)) * kFnvPrime;
-  return Mix(h);
-}
-uint64_t HashLower(std::string_view s) {
-  uint64_t h = kFnvOffset;
-  for (char c : s) h = (h ^ static_cast<uint8_t>(LowerAscii(c))) * kFnvPrime;
-  return Mix(h);
-}
 uint64_t HashLowerSuffix(std::string_view s, size_t len) {
   return HashLower(s.substr(s.size() - std::min(len, s.size()))) ^ 0x77;
 }
@@ -194,50 +183,6 @@ SentenceCase CaseOf(std::span<const std::string_view> tokens) {
   return kMixedCase;
 }
 
-// Binary writing/reading (little-endian hosts).
-template <typename T>
-void Put(std::string* out, T v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-class Reader {
- public:
-  explicit Reader(std::string_view b) : b_(b) {}
-  template <typename T>
-  bool Get(T* v) {
-    if (b_.size() < sizeof(T)) return false;
-    std::memcpy(v, b_.data(), sizeof(T));
-    b_.remove_prefix(sizeof(T));
-    return true;
-  }
-  bool GetVarint(uint64_t* v) {
-    *v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t byte;
-      if (!Get(&byte)) return false;
-      *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if (!(byte & 0x80)) return true;
-    }
-    return false;
-  }
-  bool GetBytes(size_t n, std::string_view* out) {
-    if (b_.size() < n) return false;
-    *out = b_.substr(0, n);
-    b_.remove_prefix(n);
-    return true;
-  }
-  bool empty() const { return b_.empty(); }
-
- private:
-  std::string_view b_;
-};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
