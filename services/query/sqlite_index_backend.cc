@@ -18,6 +18,22 @@
 namespace dossier::query {
 namespace {
 
+// Binds an event's stored attributes to parameters ?2 (source entity) to ?12
+// (order key), as the events INSERT and UPDATE name them.
+sqlite::Statement& BindEventAttributes(sqlite::Statement& stmt, const EventAttributes& a) {
+  return stmt.Bind(2, std::string_view(a.source_entity))
+      .Bind(3, std::string_view(a.target_entity))
+      .Bind(4, std::string_view(a.source_code))
+      .Bind(5, std::string_view(a.target_code))
+      .Bind(6, std::string_view(a.code))
+      .Bind(7, std::string_view(a.root_code))
+      .Bind(8, int64_t{a.quad_class})
+      .Bind(9, int64_t{a.date_key})
+      .Bind(10, int64_t{a.date_lo})
+      .Bind(11, int64_t{a.date_hi})
+      .Bind(12, int64_t{a.order_key});
+}
+
 constexpr int kSnippetTokens = 24;
 
 // Migration 1: the schema as it was before versioned migrations (IF NOT
@@ -809,18 +825,8 @@ class SqliteEventOps final : public EventWriteOps {
                                   "num_mentions, num_documents, confidence, first_doc) "
                                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1, ?14, ?15)"));
     const EventAttributes& a = row.attributes;
-    stmt.Bind(1, std::string_view(row.id))
-        .Bind(2, std::string_view(a.source_entity))
-        .Bind(3, std::string_view(a.target_entity))
-        .Bind(4, std::string_view(a.source_code))
-        .Bind(5, std::string_view(a.target_code))
-        .Bind(6, std::string_view(a.code))
-        .Bind(7, std::string_view(a.root_code))
-        .Bind(8, int64_t{a.quad_class})
-        .Bind(9, int64_t{a.date_key})
-        .Bind(10, int64_t{a.date_lo})
-        .Bind(11, int64_t{a.date_hi})
-        .Bind(12, int64_t{a.order_key})
+    stmt.Bind(1, std::string_view(row.id));
+    BindEventAttributes(stmt, a)
         .Bind(13, static_cast<int64_t>(row.mentions.size()))
         .Bind(14, row.confidence)
         .Bind(15, doc);
@@ -918,19 +924,8 @@ class SqliteEventOps final : public EventWriteOps {
                                   "target_code = ?5, code = ?6, root_code = ?7, quad_class = ?8, date_key = ?9, "
                                   "date_lo = ?10, date_hi = ?11, order_key = ?12, first_doc = ?13 "
                                   "WHERE event_key = ?1"));
-    stmt.Bind(1, key)
-        .Bind(2, std::string_view(a.source_entity))
-        .Bind(3, std::string_view(a.target_entity))
-        .Bind(4, std::string_view(a.source_code))
-        .Bind(5, std::string_view(a.target_code))
-        .Bind(6, std::string_view(a.code))
-        .Bind(7, std::string_view(a.root_code))
-        .Bind(8, int64_t{a.quad_class})
-        .Bind(9, int64_t{a.date_key})
-        .Bind(10, int64_t{a.date_lo})
-        .Bind(11, int64_t{a.date_hi})
-        .Bind(12, int64_t{a.order_key})
-        .Bind(13, first_doc);
+    stmt.Bind(1, key);
+    BindEventAttributes(stmt, a).Bind(13, first_doc);
     return stmt.Run();
   }
 
